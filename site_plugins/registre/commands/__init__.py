@@ -1,0 +1,1 @@
+"""Sub-commands of the ``registre`` CLI (see :mod:`registre.cli`)."""

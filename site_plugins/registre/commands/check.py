@@ -1,0 +1,38 @@
+"""``registre check``: report every problem of the register, then exit."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..diagnostics import format_json, format_text, has_errors, summary
+from ..register import load_register
+from .common import add_config_argument, resolve
+
+NAME = "check"
+HELP = "vérifier tous les actes (mentions obligatoires, dates, numérotation, transmission, intégrité)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("acts", nargs="?", type=Path, help="dossier des actes (par défaut : acts/)")
+    parser.add_argument("--format", choices=("texte", "json", "text"), default="texte",
+                        help="format du rapport : texte (par défaut) ou json (éditeurs, CI)")
+    parser.add_argument("--strict", action="store_true",
+                        help="échouer aussi sur les avertissements")
+    add_config_argument(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    config, _, acts_root = resolve(args, args.acts)
+    register = load_register(acts_root, config)
+    diags = register.diagnostics
+    if args.format == "json":
+        print(format_json(diags))
+    else:
+        if diags:
+            print(format_text(diags))
+        print(f"{len(register.acts)} acte(s) lu(s) dans {acts_root} : {summary(diags)}.",
+              file=sys.stderr if diags else sys.stdout)
+    failed = has_errors(diags) or (args.strict and bool(diags))
+    return 1 if failed else 0

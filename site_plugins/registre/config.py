@@ -1,0 +1,142 @@
+"""The commune's settings, as plain values shared by the CLI and the plugin.
+
+They live once in ``mkdocs.yml`` under ``plugins: - registre: {...}``; the
+MkDocs plugin validates them with typed config options and hands them over as
+a :class:`RegistreConfig`; the CLI reads the same block with
+:func:`load_config` without importing MkDocs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from .model import ActType, Signataire
+
+DEFAULT_PATTERN = "{numero}/{annee}"
+
+
+class ConfigError(Exception):
+    """mkdocs.yml does not describe the commune correctly (message in French)."""
+
+
+@dataclass(frozen=True)
+class Tribunal:
+    nom: str = "tribunal administratif"
+    adresse: str = ""
+
+
+@dataclass(frozen=True)
+class RegistreConfig:
+    commune: str = "Commune"
+    siret: str = ""
+    departement: str = ""  # "66", "2A", "971"
+    tribunal: Tribunal = field(default_factory=Tribunal)
+    acts_dir: str = "acts"
+    # Display pattern of the number per type, fields {numero} {annee} {type}.
+    patterns: dict[str, str] = field(default_factory=dict)
+    # First number this register holds: {type: {year: n}}; no gap reported below.
+    premiers_numeros: dict[str, dict[int, int]] = field(default_factory=dict)
+    signataire: Signataire | None = None  # default for `registre new`
+    demo: bool = False  # show the "demo register" banner
+    demo_message: str = ""
+    # Date the build considers "today" (scheduled publications, delays).
+    today: date | None = None
+
+    @property
+    def siren(self) -> str:
+        return self.siret[:9]
+
+    @property
+    def departement_code(self) -> str:
+        """Département on three characters as in @ctes identifiers (066, 02A, 971)."""
+        return self.departement.rjust(3, "0")
+
+    def pattern_for(self, act_type: ActType) -> str:
+        return self.patterns.get(act_type.value, DEFAULT_PATTERN)
+
+    def first_number(self, act_type: ActType, year: int) -> int:
+        return int(self.premiers_numeros.get(act_type.value, {}).get(year, 1))
+
+    def reference_date(self) -> date:
+        """Today for the build: config, then $REGISTRE_DATE, then the clock."""
+        if self.today:
+            return self.today
+        env = os.environ.get("REGISTRE_DATE")
+        if env:
+            return date.fromisoformat(env)
+        return date.today()
+
+
+def from_mapping(data: dict | None) -> RegistreConfig:
+    """Build a config from the plain mapping found in mkdocs.yml."""
+    data = dict(data or {})
+    tribunal = data.get("tribunal") or {}
+    signataire = data.get("signataire")
+    premiers = {}
+    for type_name, years in (data.get("premiers_numeros") or {}).items():
+        premiers[str(type_name)] = {int(y): int(n) for y, n in (years or {}).items()}
+    siret = str(data.get("siret", "") or "")
+    if siret and not re.fullmatch(r"\d{14}", siret):
+        raise ConfigError(f"mkdocs.yml : le SIRET « {siret} » doit compter 14 chiffres.")
+    today = data.get("date_reference")
+    if isinstance(today, str):
+        today = date.fromisoformat(today)
+    return RegistreConfig(
+        commune=str(data.get("commune", "Commune")),
+        siret=siret,
+        departement=str(data.get("departement", "") or ""),
+        tribunal=Tribunal(nom=str(tribunal.get("nom", "tribunal administratif")),
+                          adresse=str(tribunal.get("adresse", ""))),
+        acts_dir=str(data.get("acts_dir", "acts")),
+        patterns={str(k): str(v) for k, v in (data.get("patterns") or {}).items()},
+        premiers_numeros=premiers,
+        signataire=Signataire(**{k: str(v) for k, v in signataire.items()}) if signataire else None,
+        demo=bool(data.get("demo", False)),
+        demo_message=str(data.get("demo_message", "") or ""),
+        today=today,
+    )
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, ignoring the !!python/name and !ENV tags MkDocs allows."""
+
+
+def _ignore_tag(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)
+
+
+_LenientLoader.add_multi_constructor("!", _ignore_tag)
+_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+def find_mkdocs_yml(start: Path) -> Path | None:
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / "mkdocs.yml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(mkdocs_yml: Path) -> RegistreConfig:
+    """Read the ``registre`` plugin block of a mkdocs.yml."""
+    try:
+        data = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{mkdocs_yml} : YAML illisible ({exc}).") from exc
+    for plugin in data.get("plugins") or []:
+        if isinstance(plugin, dict) and "registre" in plugin:
+            return from_mapping(plugin["registre"])
+        if plugin == "registre":
+            return from_mapping({})
+    raise ConfigError(f"{mkdocs_yml} : le plugin « registre » n'est pas déclaré dans « plugins ».")

@@ -1,0 +1,47 @@
+"""Paths that acts name (annexes, originals) must stay inside ``acts/``."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+
+def normalise_relative(source_rel: str, raw: str) -> tuple[str, str | None]:
+    """Resolve ``raw`` (relative to the act file ``source_rel``) to a POSIX path
+    relative to the acts root.  Returns ``(path, problem)``; ``problem`` is a
+    French sentence when the path is absolute or leaves the acts folder."""
+    raw = raw.strip().replace("\\", "/")
+    if not raw:
+        return "", "chemin vide."
+    if raw.startswith("/") or (len(raw) > 1 and raw[1] == ":") or raw.startswith("~"):
+        return "", "chemin absolu interdit : le fichier doit se trouver dans le dossier acts/."
+    if "\x00" in raw or any(ord(c) < 32 for c in raw):
+        return "", "caractère de contrôle dans le chemin."
+    base = posixpath.dirname(source_rel)
+    joined = posixpath.normpath(posixpath.join(base, raw))
+    if joined == ".." or joined.startswith("../") or joined.startswith("/"):
+        return "", "ce chemin sort du dossier acts/ (« .. ») : c'est interdit."
+    return joined, None
+
+
+def check_inside(acts_root: Path, rel: str) -> str | None:
+    """Problem with an existing file ``rel`` under ``acts_root``, or None.
+
+    Refuses symbolic links anywhere on the path, so that a link cannot publish
+    a file from outside the register."""
+    root = acts_root.resolve()
+    current = acts_root
+    for part in rel.split("/"):
+        current = current / part
+        if current.is_symlink():
+            return "c'est un lien symbolique : copiez le fichier lui-même dans acts/."
+    target = acts_root / rel
+    if not target.exists():
+        return "fichier introuvable."
+    if not target.is_file():
+        return "ce n'est pas un fichier."
+    try:
+        target.resolve().relative_to(root)
+    except ValueError:
+        return "ce fichier se trouve hors du dossier acts/."
+    return None

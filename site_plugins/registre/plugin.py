@@ -1,0 +1,116 @@
+"""MkDocs adapter: the register becomes pages of a mkdocs-material site.
+
+Thin by design: reading and checking the acts is :func:`load_register`;
+this module only turns its result into MkDocs files, template context and
+log messages.  Templates and CSS live in ``templates/`` (theme overrides).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from . import site
+from .config import ConfigError, RegistreConfig, from_mapping
+from .dates import format_date, format_date_long
+from .diagnostics import sort_key, summary
+from .register import Register, load_register
+
+log = logging.getLogger("mkdocs.plugins.registre")
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class TribunalOptions(base.Config):
+    nom = c.Type(str, default="tribunal administratif")
+    adresse = c.Type(str, default="")
+
+
+class SignataireOptions(base.Config):
+    prenom = c.Type(str, default="")
+    nom = c.Type(str, default="")
+    qualite = c.Type(str, default="Maire")
+
+
+class RegistreOptions(base.Config):
+    commune = c.Type(str, default="Commune")
+    siret = c.Type(str, default="")
+    departement = c.Type(str, default="")
+    tribunal = c.SubConfig(TribunalOptions)
+    acts_dir = c.Type(str, default="acts")
+    patterns = c.Type(dict, default={})
+    premiers_numeros = c.Type(dict, default={})
+    signataire = c.SubConfig(SignataireOptions)
+    demo = c.Type(bool, default=False)
+    demo_message = c.Type(str, default="")
+    date_reference = c.Optional(c.Type((str, date)))
+    par_page = c.Type(int, default=100)
+
+
+class RegistrePlugin(BasePlugin[RegistreOptions]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.register: Register | None = None
+        self.settings: RegistreConfig | None = None
+        self.pages: dict[str, site.GeneratedPage] = {}
+
+    # -- configuration -------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        options = dict(self.config)
+        options["tribunal"] = dict(self.config.tribunal)
+        options["signataire"] = dict(self.config.signataire) if self.config.signataire.nom else None
+        if isinstance(options.get("date_reference"), date):
+            options["date_reference"] = options["date_reference"].isoformat()
+        try:
+            self.settings = from_mapping(options)
+        except ConfigError as exc:
+            raise PluginError(str(exc)) from None
+        acts_root = Path(config.config_file_path or ".").parent / self.settings.acts_dir
+        self.register = load_register(acts_root, self.settings)
+        for diag in sorted(self.register.diagnostics, key=sort_key):
+            (log.error if diag.is_error else log.warning)(diag.format())
+        if not self.register.ok:
+            raise PluginError(f"Le registre n'est pas publiable : {summary(self.register.diagnostics)}. "
+                              "Corrigez les erreurs ci-dessus (registre check les liste aussi).")
+        theme_dirs = config.theme.dirs
+        theme_dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
+        config.extra_css.append("assets/registre/registre.css")
+        return config
+
+    # -- pages ---------------------------------------------------------
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.register is not None
+        self.pages = {}
+        for generated in site.site_pages(self.register, per_page=self.config.par_page):
+            files.append(File.generated(config, generated.src_uri, content=generated.markdown(),
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
+            self.pages[generated.src_uri] = generated
+        for src_uri, abs_path in site.static_files(self.register):
+            files.append(File.generated(config, src_uri, abs_src_path=str(abs_path)))
+        return files
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        env.filters["date_fr"] = format_date
+        env.filters["date_fr_long"] = format_date_long
+        env.filters["tojson_ld"] = lambda value: json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+        return env
+
+    @event_priority(50)
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        assert self.register is not None
+        context["registre"] = site.SiteView(self.register)
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            context.update(generated.context())
+        return context

@@ -1,0 +1,175 @@
+"""What a citizen reads about an act, computed once for pages and exports.
+
+Plain Python: templates, feeds, exports and PDFs all read an
+:class:`ActView`; nothing here knows about MkDocs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from .config import RegistreConfig
+from .dates import format_date, format_date_long
+from .lifecycle import executory_date, is_online, last_day_of_recours, made_known
+from .model import Act, ActType, TransmissionStatus
+from .recours import mention
+from .register import CORRECTION_LABELS, Register
+
+KIND_VERBS = {"modifie": "Modifie", "abroge": "Abroge", "retire": "Retire", "rectifie": "Rectifie"}
+
+
+def act_url(identifier: str) -> str:
+    """Site-relative URL of an act page; stable, derived from the identifier."""
+    return f"actes/{identifier}/"
+
+
+def display_number(act: Act, config: RegistreConfig) -> str:
+    return config.pattern_for(act.type).format(numero=act.numero, annee=act.year, type=act.type.value)
+
+
+def masked(text: str, act: Act) -> str:
+    """Text with the personal data listed in ``masquer`` hidden (CRPA L312-1-2)."""
+    for secret in sorted(act.masquer, key=len, reverse=True):
+        text = text.replace(secret, "[donnée masquée]")
+    return text
+
+
+@dataclass
+class ActView:
+    act: Act
+    register: Register
+
+    @property
+    def config(self) -> RegistreConfig:
+        return self.register.config
+
+    @property
+    def identifier(self) -> str:
+        return self.act.identifier
+
+    @property
+    def url(self) -> str:
+        return act_url(self.act.identifier)
+
+    @property
+    def number(self) -> str:
+        return display_number(self.act, self.config)
+
+    @property
+    def type_label(self) -> str:
+        return self.act.type.label
+
+    @property
+    def title(self) -> str:
+        return f"{self.act.type.label} n°{self.number}"
+
+    @property
+    def objet(self) -> str:
+        return masked(self.act.objet, self.act)
+
+    @property
+    def body(self) -> str:
+        return masked(self.act.body, self.act)
+
+    @property
+    def date(self) -> str:
+        return format_date(self.act.date)
+
+    @property
+    def publication(self) -> str:
+        return format_date(self.act.publication)
+
+    @property
+    def notification(self) -> str:
+        return format_date(self.act.notification)
+
+    @property
+    def made_known(self) -> date | None:
+        return made_known(self.act)
+
+    @cached_property
+    def executory(self) -> date | None:
+        return executory_date(self.act)
+
+    @property
+    def executory_text(self) -> str:
+        return format_date(self.executory)
+
+    @cached_property
+    def recours_until(self) -> date | None:
+        return last_day_of_recours(self.act, self.config.departement)
+
+    @property
+    def recours_until_text(self) -> str:
+        return format_date_long(self.recours_until)
+
+    @property
+    def recours_open(self) -> bool:
+        return self.recours_until is not None and self.register.today <= self.recours_until
+
+    @property
+    def recours_mention(self) -> str:
+        return mention(self.act, self.config)
+
+    @property
+    def transmission(self):
+        return self.act.transmission
+
+    @property
+    def transmission_pending(self) -> bool:
+        return self.act.transmission.status is TransmissionStatus.EN_ATTENTE
+
+    @property
+    def transmission_required(self) -> bool:
+        return self.act.transmission.status is not TransmissionStatus.NON_REQUISE
+
+    @property
+    def transmission_date(self) -> str:
+        return format_date(self.act.transmission.date)
+
+    @property
+    def status(self) -> str:
+        return self.register.status(self.act)
+
+    @property
+    def status_slug(self) -> str:
+        return self.status.replace(" ", "-").replace("é", "e").replace("è", "e")
+
+    @property
+    def changed_by(self) -> list[tuple[str, "ActView"]]:
+        """[(label "Abrogé par", later act view)] for later acts online."""
+        result = []
+        for kind, later in self.register.changed_by.get(self.act.identifier, ()):
+            if is_online(later, self.register.today):
+                result.append((CORRECTION_LABELS[kind][1], ActView(later, self.register)))
+        return result
+
+    @property
+    def changes(self) -> list[tuple[str, "ActView | None", str]]:
+        """[(verb, earlier act view or None, identifier)] this act changes."""
+        result = []
+        for kind, verb in KIND_VERBS.items():
+            for ident in getattr(self.act, kind):
+                target = self.register.by_id.get(ident)
+                result.append((verb, ActView(target, self.register) if target else None, ident))
+        return result
+
+    @property
+    def signataire(self):
+        return self.act.signataire
+
+    @property
+    def is_decision(self) -> bool:
+        return self.act.type is ActType.DECISION
+
+    @property
+    def donne_acte_by(self) -> "ActView | None":
+        deliberation = self.register.donne_acte.reported_by.get(self.act.identifier)
+        return ActView(deliberation, self.register) if deliberation else None
+
+    @property
+    def donne_acte(self) -> list["ActView"]:
+        return [ActView(self.register.by_id[i], self.register) for i in self.act.donne_acte
+                if i in self.register.by_id]

@@ -1,0 +1,151 @@
+"""The register: every act under ``acts/``, read, checked and indexed.
+
+:func:`load_register` is the single entry point used by the CLI and the
+MkDocs plugin: it reads each file (see :mod:`registre.frontmatter` and
+:mod:`registre.schema`), runs the register-wide rules
+(:mod:`registre.rules`) and returns the acts with all diagnostics.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from .config import RegistreConfig
+from .diagnostics import Diagnostic, error, has_errors
+from .donne_acte import DonneActeReport, donne_acte_report
+from .frontmatter import FrontMatterError, read_source
+from .lifecycle import is_online
+from .model import Act, ActType
+from .schema import read_act
+
+CORRECTION_LABELS = {
+    "modifie": ("modifié", "Modifié par"),
+    "abroge": ("abrogé", "Abrogé par"),
+    "retire": ("retiré", "Retiré par"),
+    "rectifie": ("rectifié", "Rectifié par"),
+}
+# The strongest change decides the status of the earlier act.
+STATUS_ORDER = ("retire", "abroge", "modifie", "rectifie")
+
+
+@dataclass
+class Register:
+    config: RegistreConfig
+    acts_root: Path
+    today: date
+    acts: list[Act] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    annex_files: set[str] = field(default_factory=set)  # Markdown annexes (no front matter)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+    @cached_property
+    def by_id(self) -> dict[str, Act]:
+        result: dict[str, Act] = {}
+        for act in self.acts:
+            result.setdefault(act.identifier, act)
+        return result
+
+    @cached_property
+    def online(self) -> list[Act]:
+        """Acts on the public site today, newest first."""
+        return sorted((a for a in self.acts if is_online(a, self.today)),
+                      key=lambda a: (a.date, a.type.value, a.numero), reverse=True)
+
+    @cached_property
+    def changed_by(self) -> dict[str, list[tuple[str, Act]]]:
+        """Earlier act id → [(correction kind, later act)] in date order."""
+        result: dict[str, list[tuple[str, Act]]] = {}
+        for act in sorted(self.acts, key=lambda a: (a.date, a.identifier)):
+            for kind in STATUS_ORDER:
+                for target in getattr(act, kind):
+                    result.setdefault(target, []).append((kind, act))
+        return result
+
+    def status(self, act: Act, *, online_only: bool = True) -> str:
+        """en vigueur, modifié, abrogé, retiré or rectifié, from later acts."""
+        kinds = {kind for kind, later in self.changed_by.get(act.identifier, ())
+                 if not online_only or is_online(later, self.today)}
+        for kind in STATUS_ORDER:
+            if kind in kinds:
+                return CORRECTION_LABELS[kind][0]
+        return "en vigueur"
+
+    @cached_property
+    def donne_acte(self) -> DonneActeReport:
+        return donne_acte_report(self.acts)
+
+    def of_type(self, act_type: ActType) -> list[Act]:
+        return [a for a in self.acts if a.type is act_type]
+
+
+def display_path(path: Path) -> str:
+    """Path as staff will want to click it: relative to the working directory."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def iter_act_files(acts_root: Path) -> list[Path]:
+    """Markdown files under ``acts_root``, sorted, without following symlinked dirs."""
+    files = []
+    for folder, dirs, names in os.walk(acts_root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        files.extend(Path(folder) / n for n in sorted(names) if n.endswith(".md") and not n.startswith("."))
+    return files
+
+
+def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None = None,
+                  run_rules: bool = True) -> Register:
+    """Read, check and index the acts under ``acts_root``."""
+    from .rules import check_register  # rules need the Register type
+
+    acts_root = Path(acts_root)
+    register = Register(config=config, acts_root=acts_root, today=today or config.reference_date())
+    if not acts_root.is_dir():
+        register.diagnostics.append(error(display_path(acts_root), 1, "dossier des actes introuvable.",
+                                          "créez le dossier acts/ ou indiquez le bon chemin.", "acts.missing"))
+        return register
+    headless: list[tuple[Path, str, FrontMatterError]] = []
+    for file in iter_act_files(acts_root):
+        shown = display_path(file)
+        rel = file.relative_to(acts_root).as_posix()
+        if file.is_symlink():
+            register.diagnostics.append(error(shown, 1, "ce fichier est un lien symbolique.",
+                                              "copiez l'acte lui-même dans acts/.", "path.symlink"))
+            continue
+        try:
+            data = file.read_bytes()
+            source = read_source(shown, data)
+        except FrontMatterError as exc:
+            if exc.diagnostic.code == "frontmatter.missing":
+                headless.append((file, rel, exc))
+            else:
+                register.diagnostics.append(exc.diagnostic)
+            continue
+        except OSError as exc:
+            register.diagnostics.append(error(shown, 1, f"lecture impossible ({exc.strerror}).",
+                                              "vérifiez les droits du fichier.", "file.unreadable"))
+            continue
+        act, diags = read_act(source, acts_root_rel=rel, today=register.today)
+        register.diagnostics.extend(diags)
+        if act is not None:
+            register.acts.append(act)
+    annexed = {annex.path for act in register.acts for annex in act.annexes}
+    for file, rel, exc in headless:
+        if rel in annexed:
+            register.annex_files.add(rel)
+        else:
+            register.diagnostics.append(exc.diagnostic)
+    register.acts.sort(key=lambda a: (a.type.value, a.date.year, a.numero, a.source))
+    if run_rules:
+        register.diagnostics.extend(check_register(register))
+    return register

@@ -1,0 +1,286 @@
+"""Rules that look at one act against the law, or at the register as a whole.
+
+Each rule is a function ``(register) -> Iterable[Diagnostic]`` listed in
+:data:`RULES`; :func:`check_register` runs them all.  Field-level rules
+(required keys, real dates, types) live in :mod:`registre.schema`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Callable, Iterable
+
+from .actes import check_ar
+from .dates import format_date
+from .diagnostics import Diagnostic, error, warning
+from .model import Act, ActType, Portee, TransmissionStatus
+from .paths import check_inside
+from .register import Register, display_path
+
+Rule = Callable[[Register], Iterable[Diagnostic]]
+
+TRANSMISSION_WAIT_DAYS = 15
+
+
+def _where(register: Register, act: Act) -> str:
+    return display_path(register.acts_root / act.source)
+
+
+def rule_dates_order(register: Register) -> Iterable[Diagnostic]:
+    """The act comes first: transmission, publication and notification follow it."""
+    for act in register.acts:
+        path = _where(register, act)
+        for key, when in (("transmission.date", act.transmission.date), ("publication.date", act.publication),
+                          ("notification.date", act.notification)):
+            if when is not None and when < act.date:
+                yield error(path, act.line_of(key),
+                            f"{key.split('.')[0]} le {format_date(when)}, avant la date de l'acte "
+                            f"({format_date(act.date)}).",
+                            "un acte ne peut être transmis, publié ou notifié avant d'être signé : "
+                            "vérifiez les deux dates.", "dates.order")
+        if act.date > register.today:
+            yield error(path, act.line_of("date"),
+                        f"la date de l'acte ({format_date(act.date)}) est postérieure à aujourd'hui "
+                        f"({format_date(register.today)}).",
+                        "la date est celle de la signature ou de la séance ; pour publier plus tard, "
+                        "mettez la date future dans « publication ».", "dates.future")
+        if act.publication and act.publication > register.today + timedelta(days=366):
+            yield error(path, act.line_of("publication.date"),
+                        f"mise en ligne programmée à plus d'un an ({format_date(act.publication)}).",
+                        "vérifiez l'année de la date de publication.", "dates.far_future")
+
+
+def rule_transmission(register: Register) -> Iterable[Diagnostic]:
+    config = register.config
+    for act in register.acts:
+        path = _where(register, act)
+        transmission = act.transmission
+        if transmission.status is TransmissionStatus.TRANSMIS:
+            assert transmission.ar is not None
+            for problem in check_ar(transmission.ar, departement=config.departement_code, siren=config.siren,
+                                    act_date=act.date):
+                make = error if problem.blocking else warning
+                yield make(path, act.line_of("transmission.ar"), problem.message, problem.fix, "transmission.ar")
+            nature = transmission.ar.rsplit("-", 1)[-1]
+            expected = _expected_natures(act)
+            if expected and nature not in expected:
+                yield warning(path, act.line_of("transmission.ar"),
+                              f"accusé de réception de nature {nature} pour {act.type.label.lower()}"
+                              f"{' ' + act.portee.label if act.portee else ''} (nature attendue : "
+                              f"{' ou '.join(expected)}).",
+                              "vérifiez la nature choisie lors de la télétransmission.", "transmission.nature")
+        elif transmission.status is TransmissionStatus.EN_ATTENTE:
+            age = (register.today - act.date).days
+            if age > TRANSMISSION_WAIT_DAYS:
+                yield warning(path, act.line_of("transmission"),
+                              f"transmission en attente depuis {age} jours : l'acte n'est pas exécutoire tant "
+                              "qu'il n'est pas transmis au représentant de l'État.",
+                              "indiquez la date et l'identifiant de l'accusé de réception @ctes "
+                              "(« date » et « ar ») dès leur retour.", "transmission.late")
+        elif act.type in (ActType.DELIBERATION, ActType.DECISION):
+            yield warning(path, act.line_of("transmission"),
+                          f"{act.type.label} déclarée non soumise à transmission : les délibérations et les "
+                          "décisions prises par délégation sont transmises au représentant de l'État, sauf "
+                          "exceptions limitées (L2131-2 I 1° CGCT).",
+                          "vérifiez que l'acte relève bien d'une exception, sinon indiquez la transmission.",
+                          "transmission.non_requise")
+
+
+def _expected_natures(act: Act) -> tuple[str, ...]:
+    if act.type is ActType.DELIBERATION:
+        return ("DE", "BF", "CC")
+    if act.type is ActType.ARRETE:
+        if act.portee is Portee.INDIVIDUEL:
+            return ("AI",)
+        return ("AR", "AU")
+    return ()  # décisions: DE or AU depending on the préfecture (unconfirmed)
+
+
+def rule_vote(register: Register) -> Iterable[Diagnostic]:
+    for act in register.acts:
+        vote = act.vote
+        if vote is None:
+            continue
+        path = _where(register, act)
+        total = vote.pour + vote.contre + vote.abstentions
+        if total != vote.votants:
+            yield error(path, act.line_of("vote"),
+                        f"vote : pour ({vote.pour}) + contre ({vote.contre}) + abstentions ({vote.abstentions}) "
+                        f"= {total}, différent du nombre de votants ({vote.votants}).",
+                        "corrigez les nombres d'après le procès-verbal de séance.", "vote.sum")
+        if vote.votants > 2 * vote.presents:
+            yield error(path, act.line_of("vote.votants"),
+                        f"vote : {vote.votants} votants pour {vote.presents} présents ; chaque présent ne peut "
+                        "détenir qu'un pouvoir (votants ≤ 2 × présents).",
+                        "vérifiez le nombre de présents et de votants.", "vote.proxies")
+        if vote.presents == 0:
+            yield error(path, act.line_of("vote.presents"), "vote : aucun conseiller présent.",
+                        "indiquez le nombre de conseillers présents.", "vote.presents")
+
+
+def rule_files(register: Register) -> Iterable[Diagnostic]:
+    """Annexes and originals exist, inside acts/, and are not symlinks."""
+    for act in register.acts:
+        path = _where(register, act)
+        for annex in act.annexes:
+            problem = check_inside(register.acts_root, annex.path)
+            if problem:
+                yield error(path, act.line_of(f"annexes.{annex.path}"),
+                            f"annexe « {annex.path} » : {problem}",
+                            "ajoutez le fichier dans acts/ (à côté de l'acte) ou corrigez son nom.", "annexe.missing")
+        if act.original:
+            problem = check_inside(register.acts_root, act.original)
+            if problem:
+                yield error(path, act.line_of("original"), f"original « {act.original} » : {problem}",
+                            "ajoutez le PDF signé dans acts/ ou corrigez son nom.", "original.missing")
+            elif not act.original.lower().endswith(".pdf"):
+                yield error(path, act.line_of("original"), "l'original signé doit être un fichier PDF.",
+                            "numérisez l'acte signé en PDF.", "original.format")
+
+
+def rule_recours(register: Register) -> Iterable[Diagnostic]:
+    """The page must carry the voies et délais de recours (CJA R421-5)."""
+    tribunal = register.config.tribunal
+    for act in register.acts:
+        path = _where(register, act)
+        if act.recours:
+            text = act.recours.lower()
+            missing = [label for label, words in (("la juridiction (tribunal administratif)", ("tribunal",)),
+                                                  ("le délai (deux mois)", ("deux mois", "2 mois")))
+                       if not any(w in text for w in words)]
+            if missing:
+                yield error(path, act.line_of("recours"),
+                            f"la mention des voies et délais de recours ne cite pas {' ni '.join(missing)} "
+                            "(R421-5 CJA : sans elle, les délais ne sont pas opposables).",
+                            "complétez le texte de « recours » ou supprimez la clé pour utiliser la mention "
+                            "standard.", "recours.incomplete")
+        elif not tribunal.adresse or "tribunal" not in tribunal.nom.lower():
+            yield error(path, act.line_of(""),
+                        "mention des voies de recours impossible : le tribunal administratif n'est pas "
+                        "configuré.", "renseignez « tribunal: {nom: …, adresse: …} » dans mkdocs.yml.",
+                        "recours.config")
+
+
+def rule_html_body(register: Register) -> Iterable[Diagnostic]:
+    from .html_policy import check_body
+
+    for act in register.acts:
+        for line, message, fix in check_body(act.body):
+            yield error(_where(register, act), act.body_line + line - 1, message, fix, "body.html")
+
+
+def rule_numbering(register: Register) -> Iterable[Diagnostic]:
+    """Unique (type, year, numero); gaps and out-of-date-order numbers."""
+    groups: dict[tuple[ActType, int], list[Act]] = defaultdict(list)
+    for act in register.acts:
+        groups[(act.type, act.year)].append(act)
+    for (act_type, year), acts in sorted(groups.items(), key=lambda kv: (kv[0][0].value, kv[0][1])):
+        acts.sort(key=lambda a: (a.numero, a.source))
+        by_number: dict[int, list[Act]] = defaultdict(list)
+        for act in acts:
+            by_number[act.numero].append(act)
+        for numero, same in by_number.items():
+            if len(same) > 1:
+                for act in same:
+                    others = ", ".join(_where(register, o) for o in same if o is not act)
+                    yield error(_where(register, act), act.line_of("numero"),
+                                f"numéro en double : {act.type.label.lower()} n°{numero} de {year} "
+                                f"(« {act.identifier} ») existe aussi dans {others}.",
+                                "donnez à l'un des deux actes le numéro suivant libre "
+                                "(« registre new » le calcule).", "numero.duplicate")
+        first = register.config.first_number(act_type, year)
+        numbers = sorted(by_number)
+        for act in acts:
+            if act.numero < first:
+                yield warning(_where(register, act), act.line_of("numero"),
+                              f"numéro {act.numero} inférieur au premier numéro de ce registre pour les "
+                              f"{act_type.plural.lower()} de {year} ({first}).",
+                              "vérifiez le numéro, ou « premiers_numeros » dans mkdocs.yml.", "numero.below_first")
+        expected = first
+        for numero in numbers:
+            if numero < first:
+                continue
+            if numero > expected:
+                act = by_number[numero][0]
+                missing = f"n°{expected}" if numero - expected == 1 else f"n°{expected} à {numero - 1}"
+                yield warning(_where(register, act), act.line_of("numero"),
+                              f"numérotation des {act_type.plural.lower()} de {year} : {missing} manquant(s) "
+                              f"avant le n°{numero}.",
+                              "ajoutez l'acte manquant, ou corrigez ce numéro.", "numero.gap")
+            expected = numero + 1
+        previous = None
+        for numero in numbers:
+            act = by_number[numero][0]
+            if previous is not None and act.date < previous.date:
+                yield warning(_where(register, act), act.line_of("numero"),
+                              f"{act.type.label.lower()} n°{numero} datée du {format_date(act.date)}, avant la "
+                              f"n°{previous.numero} ({format_date(previous.date)}) : les actes sont inscrits "
+                              "par ordre de date (L2121-23, L2122-29 CGCT).",
+                              "vérifiez le numéro ou la date.", "numero.order")
+            previous = act
+
+
+def rule_filename(register: Register) -> Iterable[Diagnostic]:
+    for act in register.acts:
+        stem = act.source.rsplit("/", 1)[-1][:-3]
+        if stem != act.identifier:
+            yield warning(_where(register, act), 1,
+                          f"le fichier s'appelle « {stem}.md » mais l'acte est « {act.identifier} ».",
+                          f"renommez le fichier en « {act.identifier}.md » pour s'y retrouver.", "file.name")
+
+
+def rule_references(register: Register) -> Iterable[Diagnostic]:
+    """donne_acte and corrections point to existing acts of the right kind."""
+    for act in register.acts:
+        path = _where(register, act)
+        for key in ("donne_acte", "modifie", "abroge", "retire", "rectifie"):
+            for ident in getattr(act, key):
+                target = register.by_id.get(ident)
+                if target is None:
+                    yield error(path, act.line_of(key), f"« {key} » cite « {ident} », absent du registre.",
+                                "vérifiez l'identifiant (type-année-numéro).", "reference.unknown")
+                elif ident == act.identifier:
+                    yield error(path, act.line_of(key), f"« {key} » : l'acte se cite lui-même.",
+                                "retirez cet identifiant.", "reference.self")
+                elif key == "donne_acte" and target.type is not ActType.DECISION:
+                    yield error(path, act.line_of(key),
+                                f"« donne_acte » cite « {ident} », qui n'est pas une décision prise par délégation.",
+                                "ne citez que des décisions du maire (type decision).", "donne_acte.type")
+                elif target.date > act.date:
+                    yield error(path, act.line_of(key),
+                                f"« {key} » cite « {ident} », daté du {format_date(target.date)}, après cet acte "
+                                f"({format_date(act.date)}).",
+                                "un acte ne peut porter que sur un acte antérieur.", "reference.order")
+
+
+def rule_donne_acte(register: Register) -> Iterable[Diagnostic]:
+    report = register.donne_acte
+    seen: dict[str, Act] = {}
+    for deliberation in sorted(register.of_type(ActType.DELIBERATION), key=lambda a: (a.date, a.numero)):
+        for ident in deliberation.donne_acte:
+            if ident in seen:
+                yield warning(_where(register, deliberation), deliberation.line_of("donne_acte"),
+                              f"« {ident} » a déjà fait l'objet d'un donné acte ({seen[ident].identifier}).",
+                              "retirez le doublon.", "donne_acte.duplicate")
+            seen.setdefault(ident, deliberation)
+    for decision, due in report.missed:
+        yield warning(_where(register, decision), decision.line_of("date"),
+                      f"décision non rapportée au conseil : la séance du {format_date(due)} aurait dû en "
+                      "prendre acte (L2122-23 CGCT).",
+                      "ajoutez son identifiant à « donne_acte » de la délibération de la séance suivante.",
+                      "donne_acte.missed")
+
+
+RULES: tuple[Rule, ...] = (
+    rule_dates_order, rule_transmission, rule_vote, rule_files, rule_recours, rule_html_body,
+    rule_numbering, rule_filename, rule_references, rule_donne_acte,
+)
+
+
+def check_register(register: Register) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    for rule in RULES:
+        diags.extend(rule(register))
+    return diags
+

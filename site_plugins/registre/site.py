@@ -1,0 +1,222 @@
+"""The pages of the public register, as plain data (no MkDocs import).
+
+:func:`site_pages` lists every generated page (its source URI, the Markdown
+MkDocs renders, the template and the context the template reads);
+:func:`static_files` lists the files copied as they are (PDF annexes).
+The MkDocs plugin only hands them to MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Iterator
+
+from .dates import format_date
+from .model import Act, ActType, Annex
+from .presentation import ActView, act_url, masked
+from .register import Register
+
+TYPE_ORDER = (ActType.DELIBERATION, ActType.ARRETE, ActType.DECISION)
+LATEST_COUNT = 10
+
+
+def plain_title(text: str) -> str:
+    """A title never carries markup, whatever a field holds."""
+    return text.replace("<", "‹").replace(">", "›").replace("\n", " ")
+
+
+@dataclass
+class GeneratedPage:
+    src_uri: str
+    title: str
+    template: str
+    body: str = ""
+    data: dict = field(default_factory=dict)
+    description: str = ""
+
+    def markdown(self) -> str:
+        meta = {"title": plain_title(self.title), "template": self.template}
+        if self.description:
+            meta["description"] = plain_title(self.description)
+        return "---\n" + "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()) \
+            + "\n---\n\n" + self.body
+
+    def context(self) -> dict:
+        return self.data
+
+
+def annex_uri(act: Act, annex: Annex) -> str:
+    """Where an annex is published, under its act's folder."""
+    name = annex.filename
+    if annex.is_markdown:
+        return f"actes/{act.identifier}/annexes/{name[:-3]}/"
+    return f"actes/{act.identifier}/annexes/{name}"
+
+
+class SiteView:
+    """What every template may ask about the register."""
+
+    def __init__(self, register: Register):
+        self.register = register
+
+    @property
+    def config(self):
+        return self.register.config
+
+    @property
+    def today(self) -> date:
+        return self.register.today
+
+    @cached_property
+    def latest(self) -> list[ActView]:
+        return [ActView(a, self.register) for a in self.register.online[:LATEST_COUNT]]
+
+    @cached_property
+    def years(self) -> list[tuple[int, dict[ActType, int]]]:
+        counts: dict[int, dict[ActType, int]] = defaultdict(lambda: defaultdict(int))
+        for act in self.register.online:
+            counts[act.year][act.type] += 1
+        return [(year, {t: counts[year].get(t, 0) for t in TYPE_ORDER}) for year in sorted(counts, reverse=True)]
+
+    @property
+    def count(self) -> int:
+        return len(self.register.online)
+
+    @property
+    def types(self):
+        return TYPE_ORDER
+
+
+def site_pages(register: Register, *, per_page: int = 100) -> Iterator[GeneratedPage]:
+    online = register.online
+    for act in online:
+        view = ActView(act, register)
+        yield GeneratedPage(
+            src_uri=f"actes/{act.identifier}/index.md",
+            title=f"{view.title} — {view.objet}",
+            template="registre/act.html",
+            body=view.body,
+            data={"act": view, "annexes": [(annex, annex_uri(act, annex)) for annex in act.annexes]},
+            description=f"{view.title} du {view.date} : {view.objet}",
+        )
+        for annex in act.annexes:
+            if annex.is_markdown:
+                source = register.acts_root / annex.path
+                yield GeneratedPage(
+                    src_uri=annex_uri(act, annex) + "index.md",
+                    title=f"{annex.titre or annex.filename} — annexe à {view.title.lower()}",
+                    template="registre/annex.html",
+                    body=masked(source.read_text(encoding="utf-8-sig"), act),
+                    data={"act": view, "annex": annex},
+                )
+    yield from _register_pages(register, online, per_page)
+    yield from _seance_pages(register, online)
+    yield GeneratedPage(src_uri="donne-acte/index.md", title="Donné acte : décisions prises par délégation",
+                        template="registre/donne-acte.html", data={"donne_acte": DonneActeView(register)},
+                        description="Décisions du maire prises par délégation du conseil municipal et compte "
+                                    "rendu au conseil (L2122-22 et L2122-23 CGCT).")
+
+
+def _register_pages(register: Register, online: list[Act], per_page: int) -> Iterator[GeneratedPage]:
+    by_year: dict[int, list[Act]] = defaultdict(list)
+    for act in online:
+        by_year[act.year].append(act)
+    yield GeneratedPage(src_uri="registre/index.md", title="Registre des actes", template="registre/register.html",
+                        data={"years": sorted(by_year, reverse=True)},
+                        description=f"Tous les actes publiés par {register.config.commune}, par année et par type.")
+    for year, acts in by_year.items():
+        for act_type in TYPE_ORDER:
+            of_type = [a for a in acts if a.type is act_type]
+            if not of_type:
+                continue
+            pages = [of_type[i:i + per_page] for i in range(0, len(of_type), per_page)]
+            for index, chunk in enumerate(pages, start=1):
+                suffix = "" if index == 1 else f"page-{index}/"
+                yield GeneratedPage(
+                    src_uri=f"registre/{year}/{act_type.value}/{suffix}index.md",
+                    title=f"{act_type.plural} {year}" + (f" (page {index})" if index > 1 else ""),
+                    template="registre/register-list.html",
+                    data={"year": year, "act_type": act_type,
+                          "acts": [ActView(a, register) for a in chunk],
+                          "pagination": _pagination(f"registre/{year}/{act_type.value}/", index, len(pages))},
+                )
+
+
+def _pagination(base: str, current: int, total: int) -> dict:
+    def url(i: int) -> str:
+        return base if i == 1 else f"{base}page-{i}/"
+    return {"current": current, "total": total,
+            "previous": url(current - 1) if current > 1 else None,
+            "next": url(current + 1) if current < total else None,
+            "pages": [(i, url(i)) for i in range(1, total + 1)] if total > 1 else []}
+
+
+def seance_uri(day: date) -> str:
+    return f"seances/{day.isoformat()}/"
+
+
+def _seance_pages(register: Register, online: list[Act]) -> Iterator[GeneratedPage]:
+    seances: dict[date, list[Act]] = defaultdict(list)
+    for act in online:
+        if act.type is ActType.DELIBERATION:
+            seances[act.date].append(act)
+    report = register.donne_acte
+    yield GeneratedPage(src_uri="seances/index.md", title="Séances du conseil municipal",
+                        template="registre/seances.html",
+                        data={"seances": [(day, len(acts), seance_uri(day)) for day, acts in
+                                          sorted(seances.items(), reverse=True)]})
+    for day, acts in seances.items():
+        acts.sort(key=lambda a: a.numero)
+        yield GeneratedPage(
+            src_uri=seance_uri(day) + "index.md",
+            title=f"Séance du conseil municipal du {format_date(day)}",
+            template="registre/seance.html",
+            data={"seance": day, "deliberations": [ActView(a, register) for a in acts],
+                  "donne_acte": [ActView(a, register) for a in report.reported.get(day, [])]},
+            description=f"Liste des délibérations examinées par le conseil municipal le {format_date(day)} "
+                        "(L2121-25 CGCT).",
+        )
+
+
+class DonneActeView:
+    """The council members' page: reported, pending and missed décisions."""
+
+    def __init__(self, register: Register):
+        self.register = register
+        self.report = register.donne_acte
+
+    def _view(self, act: Act) -> ActView:
+        return ActView(act, self.register)
+
+    @property
+    def pending(self) -> list[ActView]:
+        return [self._view(a) for a in self.report.pending]
+
+    @property
+    def missed(self) -> list[tuple[ActView, str]]:
+        return [(self._view(a), format_date(due)) for a, due in self.report.missed]
+
+    @property
+    def next_seance_after(self) -> str:
+        return format_date(self.report.seances[-1]) if self.report.seances else ""
+
+    @property
+    def reported(self) -> list[tuple[str, str, list[ActView]]]:
+        """[(séance date text, séance URL, décisions)] newest séance first."""
+        return [(format_date(day), seance_uri(day), [self._view(a) for a in acts])
+                for day, acts in sorted(self.report.reported.items(), reverse=True)]
+
+
+def static_files(register: Register) -> Iterator[tuple[str, Path]]:
+    for act in register.online:
+        for annex in act.annexes:
+            if not annex.is_markdown:
+                yield annex_uri(act, annex), register.acts_root / annex.path
+
+
+__all__ = ["GeneratedPage", "SiteView", "DonneActeView", "site_pages", "static_files", "act_url"]
