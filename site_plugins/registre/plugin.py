@@ -24,6 +24,7 @@ from . import site
 from .config import ConfigError, RegistreConfig, from_mapping
 from .dates import format_date, format_date_long
 from .diagnostics import sort_key, summary
+from .outputs import BuildContext, run_steps
 from .register import Register, load_register
 
 log = logging.getLogger("mkdocs.plugins.registre")
@@ -105,6 +106,15 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         env.filters["date_fr_long"] = format_date_long
         env.filters["tojson_ld"] = lambda value: json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
         return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.register is not None
+        root = Path(config.config_file_path or ".").parent
+        site_url = config.site_url or ""
+        if site_url and not site_url.endswith("/"):
+            site_url += "/"
+        run_steps(BuildContext(register=self.register, site_dir=Path(config.site_dir), site_url=site_url,
+                               cache_dir=root / ".cache" / "registre"))
 
     @event_priority(50)
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):

@@ -116,10 +116,19 @@ def site_pages(register: Register, *, per_page: int = 100) -> Iterator[Generated
                 )
     yield from _register_pages(register, online, per_page)
     yield from _seance_pages(register, online)
+    for provider in extra_page_providers():
+        yield from provider(register)
     yield GeneratedPage(src_uri="donne-acte/index.md", title="Donné acte : décisions prises par délégation",
                         template="registre/donne-acte.html", data={"donne_acte": DonneActeView(register)},
                         description="Décisions du maire prises par délégation du conseil municipal et compte "
                                     "rendu au conseil (L2122-22 et L2122-23 CGCT).")
+
+
+def extra_page_providers():
+    """Modules that add pages: each a function ``(register) -> Iterator[GeneratedPage]``."""
+    providers = []
+    # e.g. from .verify_page import verify_pages; providers.append(verify_pages)
+    return providers
 
 
 def _register_pages(register: Register, online: list[Act], per_page: int) -> Iterator[GeneratedPage]:
