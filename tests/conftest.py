@@ -68,7 +68,8 @@ class Project:
         self.acts = root / "acts"
         self.site = root / "site"
         (root / "docs").mkdir(parents=True, exist_ok=True)
-        (root / "docs" / "index.md").write_text("# Accueil\n", encoding="utf-8")
+        (root / "docs" / "index.md").write_text("---\ntemplate: registre/home.html\n---\n\nBienvenue.\n",
+                                                encoding="utf-8")
         self.acts.mkdir(exist_ok=True)
         self.write_config(today=today)
 
