@@ -56,6 +56,8 @@ class RegistreOptions(base.Config):
     demo_message = c.Type(str, default="")
     date_reference = c.Optional(c.Type((str, date)))
     par_page = c.Type(int, default=100)
+    # `mkdocs serve` on a large register: only the acts of the last N years get pages (0 = all).
+    serve_annees = c.Type(int, default=0)
 
 
 class RegistrePlugin(BasePlugin[RegistreOptions]):
@@ -65,8 +67,13 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.register: Register | None = None
         self.settings: RegistreConfig | None = None
         self.pages: dict[str, site.GeneratedPage] = {}
+        self.view: site.SiteView | None = None
+        self.command = "build"
 
     # -- configuration -------------------------------------------------
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         options = dict(self.config)
         options["tribunal"] = dict(self.config.tribunal)
@@ -93,7 +100,12 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.register is not None
         self.pages = {}
-        for generated in site.site_pages(self.register, per_page=self.config.par_page):
+        self.view = site.SiteView(self.register)
+        since = None
+        if self.command == "serve" and self.config.serve_annees > 0:
+            since = self.register.today.year - self.config.serve_annees + 1
+            log.info("registre : « mkdocs serve » ne génère que les actes depuis %s (serve_annees).", since)
+        for generated in site.site_pages(self.register, per_page=self.config.par_page, since_year=since):
             files.append(File.generated(config, generated.src_uri, content=generated.markdown(),
                                         inclusion=InclusionLevel.NOT_IN_NAV))
             self.pages[generated.src_uri] = generated
@@ -119,7 +131,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
     @event_priority(50)
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         assert self.register is not None
-        context["registre"] = site.SiteView(self.register)
+        context["registre"] = self.view
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             context.update(generated.context())

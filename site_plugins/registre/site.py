@@ -9,6 +9,7 @@ The MkDocs plugin only hands them to MkDocs.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,12 +18,31 @@ from pathlib import Path
 from typing import Iterator
 
 from .dates import format_date
+from .lifecycle import is_online
 from .model import Act, ActType, Annex
 from .presentation import ActView, act_url, masked
 from .register import Register
 
 TYPE_ORDER = (ActType.DELIBERATION, ActType.ARRETE, ActType.DECISION)
 LATEST_COUNT = 10
+
+
+HEADING_RE = re.compile(r"^(#{1,4})(?=\s)", re.M)
+FENCE_RE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
+
+
+def demote_headings(markdown: str) -> str:
+    """Shift the act's own headings two levels down: on its page they sit under
+    the page title (h1) and the "Texte de l'acte" section (h2)."""
+    fences = []
+
+    def keep(match):
+        fences.append(match.group(0))
+        return f"\x00{len(fences) - 1}\x00"
+
+    text = FENCE_RE.sub(keep, markdown)
+    text = HEADING_RE.sub(lambda m: "#" * min(len(m.group(1)) + 2, 6), text)
+    return re.sub(r"\x00(\d+)\x00", lambda m: fences[int(m.group(1))], text)
 
 
 def plain_title(text: str) -> str:
@@ -92,15 +112,19 @@ class SiteView:
         return TYPE_ORDER
 
 
-def site_pages(register: Register, *, per_page: int = 100) -> Iterator[GeneratedPage]:
+def site_pages(register: Register, *, per_page: int = 100,
+               since_year: int | None = None) -> Iterator[GeneratedPage]:
+    """Every generated page; ``since_year`` limits act pages (fast previews)."""
     online = register.online
+    if since_year is not None:
+        online = [a for a in online if a.year >= since_year]
     for act in online:
         view = ActView(act, register)
         yield GeneratedPage(
             src_uri=f"actes/{act.identifier}/index.md",
             title=f"{view.title} — {view.objet}",
             template="registre/act.html",
-            body=view.body,
+            body=demote_headings(view.body),
             data={"act": view, "annexes": [(annex, annex_uri(act, annex)) for annex in act.annexes]},
             description=f"{view.title} du {view.date} : {view.objet}",
         )
@@ -202,13 +226,16 @@ class DonneActeView:
     def _view(self, act: Act) -> ActView:
         return ActView(act, self.register)
 
+    def _online(self, act: Act) -> bool:
+        return is_online(act, self.register.today)
+
     @property
     def pending(self) -> list[ActView]:
-        return [self._view(a) for a in self.report.pending]
+        return [self._view(a) for a in self.report.pending if self._online(a)]
 
     @property
     def missed(self) -> list[tuple[ActView, str]]:
-        return [(self._view(a), format_date(due)) for a, due in self.report.missed]
+        return [(self._view(a), format_date(due)) for a, due in self.report.missed if self._online(a)]
 
     @property
     def next_seance_after(self) -> str:
@@ -217,7 +244,7 @@ class DonneActeView:
     @property
     def reported(self) -> list[tuple[str, str, list[ActView]]]:
         """[(séance date text, séance URL, décisions)] newest séance first."""
-        return [(format_date(day), seance_uri(day), [self._view(a) for a in acts])
+        return [(format_date(day), seance_uri(day), [self._view(a) for a in acts if self._online(a)])
                 for day, acts in sorted(self.report.reported.items(), reverse=True)]
 
 
