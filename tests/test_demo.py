@@ -1,0 +1,82 @@
+"""The demo register of Villeneuve-la-Rivière (issue 2, "Done when")."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from test_site import text_of
+
+
+def test_demo_checks_clean(demo):
+    result = demo.registre("check", "acts")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 erreur(s), 0 avertissement(s)" in result.stdout
+
+
+def test_demo_builds_strict(demo):
+    result = demo.build("--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_seed_act_page(built_demo):
+    page = text_of(built_demo.page("actes/decision-2025-11"))
+    for expected in ("Décision du maire n°11/2025", "30 mai 2025", "Patrick PASCAL, Maire",
+                     "ENT", "illustrati",  # the note says AR and publication date are illustrative
+                     "066-216602284-20250530-", "Registre de démonstration"):
+        assert expected in page, expected
+    assert "Le Mane" not in page and "'3 0 MAI" not in page
+
+
+def test_demo_shows_every_feature(built_demo):
+    donne_acte = text_of(built_demo.page("donne-acte"))
+    assert "Décision du maire n°13/2025" in donne_acte.split("Décisions rapportées")[0]  # not yet reported
+    assert "Séance du 3 juillet 2025" in donne_acte
+    modified = text_of(built_demo.page("actes/deliberation-2025-2"))
+    assert "modifié" in modified and "Modifié par Délibération n°5/2025" in modified
+    not_transmitted = text_of(built_demo.page("actes/arrete-2025-3"))
+    assert "non requise" in not_transmitted
+    individual = text_of(built_demo.page("actes/arrete-2025-2"))
+    assert "Notifié le" in individual and "à compter de sa notification" in individual
+
+
+DECISION = "acts/2025/decision-2025-12.md"
+
+
+def _drop_block(text: str, key: str) -> str:
+    """Remove a top-level key and its indented continuation lines."""
+    return re.sub(rf"^{key}:.*\n(?:[ \t]+.*\n)*", "", text, count=1, flags=re.M)
+
+
+MUTATIONS = {
+    "transmission-supprimee": (DECISION, lambda t: _drop_block(t, "transmission"), "transmission"),
+    "signataire-supprime": ("acts/2025/arrete-2025-1.md", lambda t: _drop_block(t, "signataire"), "signataire"),
+    "date-impossible": (DECISION, lambda t: re.sub(r"^date: .*$", "date: 2025-02-30", t, count=1, flags=re.M),
+                        "n'existe pas"),
+    "ar-mal-forme": (DECISION, lambda t: re.sub(r'ar: "?066-[^"\n]*"?', 'ar: "066-2166-XX"', t, count=1),
+                     "mal formé"),
+    "ar-mauvais-siren": (DECISION, lambda t: t.replace("216602284", "216602285", 1), "SIREN"),
+    "numero-en-double": (DECISION, lambda t: re.sub(r"^numero: .*$", "numero: 11", t, count=1, flags=re.M),
+                         "numéro en double"),
+    "decision-sans-delegation": (DECISION, lambda t: _drop_block(t, "delegation"), "délégation"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_demo_mutation_fails_check_and_build(demo, name):
+    rel, mutate, words = MUTATIONS[name]
+    path = demo.root / rel
+    before = path.read_text(encoding="utf-8")
+    after = mutate(before)
+    assert after != before
+    path.write_text(after, encoding="utf-8")
+
+    check = demo.registre("check", "acts")
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert rel in check.stdout and words in check.stdout, check.stdout
+    build = demo.build()
+    assert build.returncode != 0
+    output = build.stdout + build.stderr
+    assert rel in output and words in output
+    assert "Traceback" not in output + check.stdout + check.stderr
