@@ -7,7 +7,6 @@ log messages.  Templates and CSS live in ``templates/`` (theme overrides).
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import date
 from pathlib import Path
@@ -24,6 +23,7 @@ from . import site
 from .config import ConfigError, RegistreConfig, from_mapping
 from .dates import format_date, format_date_long
 from .diagnostics import sort_key, summary
+from .jsonld import jsonld, script_json
 from .outputs import BuildContext, run_steps
 from .register import Register, load_register
 
@@ -116,7 +116,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         env.filters["date_fr"] = format_date
         env.filters["date_fr_long"] = format_date_long
-        env.filters["tojson_ld"] = lambda value: json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+        env.filters["tojson_ld"] = script_json
+        env.filters["act_jsonld"] = jsonld
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -15,6 +15,7 @@ from .actes import check_ar
 from .dates import format_date
 from .diagnostics import Diagnostic, error, warning
 from .model import Act, ActType, Portee, TransmissionStatus
+from .nomenclature import rule_matiere_nomenclature
 from .paths import check_inside
 from .register import Register, display_path
 
@@ -274,7 +275,7 @@ def rule_donne_acte(register: Register) -> Iterable[Diagnostic]:
 
 RULES: tuple[Rule, ...] = (
     rule_dates_order, rule_transmission, rule_vote, rule_files, rule_recours, rule_html_body,
-    rule_numbering, rule_filename, rule_references, rule_donne_acte,
+    rule_numbering, rule_filename, rule_references, rule_donne_acte, rule_matiere_nomenclature,
 )
 
 

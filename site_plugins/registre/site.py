@@ -152,6 +152,7 @@ def extra_page_providers():
     """Modules that add pages: each a function ``(register) -> Iterator[GeneratedPage]``."""
     providers = []
     # e.g. from .verify_page import verify_pages; providers.append(verify_pages)
+    from .exports import donnees_pages; providers.append(donnees_pages)
     return providers
 
 

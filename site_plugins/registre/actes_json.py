@@ -1,0 +1,91 @@
+"""JSON export of every act online: ``donnees/actes.json``.
+
+One record per act on the public site, with what its page shows (dates,
+executory date, recours deadline, status, links) as plain JSON values.
+Scheduled acts (publication still to come) are not online, so not exported;
+personal data listed in ``masquer`` stays hidden, as on the page.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .links import absolute
+from .model import Act
+from .nomenclature import lookup
+from .presentation import ActView, masked
+from .register import Register
+from .site import annex_uri
+
+FORMAT_VERSION = 1
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def annex_links(view: ActView, site_url: str) -> list[dict]:
+    """[{titre, url}] for the act's annexes, as published on the site."""
+    act = view.act
+    return [{"titre": masked(annex.titre or annex.filename, act), "url": absolute(site_url, annex_uri(act, annex))}
+            for annex in act.annexes]
+
+
+def act_record(view: ActView, site_url: str) -> dict:
+    act: Act = view.act
+    matiere = lookup(act.matiere)
+    transmission = act.transmission
+    record = {
+        "identifiant": act.identifier,
+        "type": act.type.value,
+        "type_libelle": act.type.label,
+        "numero": act.numero,
+        "numero_affiche": view.number,
+        "date": act.date.isoformat(),
+        "objet": view.objet,
+        "signataire": {"prenom": act.signataire.prenom, "nom": act.signataire.nom,
+                       "qualite": act.signataire.qualite},
+        "matiere": act.matiere,
+        "matiere_libelle": matiere.display if matiere else None,
+        "portee": act.portee.value if act.portee else None,
+        "publication": _iso(act.publication),
+        "notification": _iso(act.notification),
+        "transmission": {"statut": transmission.status.value, "date": _iso(transmission.date),
+                         "accuse_reception": transmission.ar, "motif": transmission.motif},
+        "executoire_le": _iso(view.executory),
+        "recours_jusqu_au": _iso(view.recours_until),
+        "statut": view.status,
+        "url": absolute(site_url, view.url),
+        "annexes": annex_links(view, site_url),
+    }
+    if act.vote is not None:
+        vote = act.vote
+        record["vote"] = {"presents": vote.presents, "votants": vote.votants, "pour": vote.pour,
+                          "contre": vote.contre, "abstentions": vote.abstentions}
+    if act.delegation is not None:
+        record["delegation"] = {"deliberation": act.delegation.deliberation.isoformat(),
+                                "alinea": act.delegation.alinea}
+    changes = {kind: list(getattr(act, kind)) for kind in ("modifie", "abroge", "retire", "rectifie")
+               if getattr(act, kind)}
+    if changes:
+        record["modifications"] = changes
+    changed_by = [{"identifiant": later.act.identifier, "effet": label} for label, later in view.changed_by]
+    if changed_by:
+        record["modifie_par"] = changed_by
+    return record
+
+
+def actes_document(register: Register, site_url: str) -> dict:
+    config = register.config
+    return {
+        "format": FORMAT_VERSION,
+        "collectivite": {"nom": config.commune, "siret": config.siret or None,
+                         "departement": config.departement or None},
+        "date_reference": register.today.isoformat(),
+        "nombre": len(register.online),
+        "actes": [act_record(ActView(act, register), site_url) for act in register.online],
+    }
+
+
+def actes_json(register: Register, site_url: str) -> bytes:
+    return json.dumps(actes_document(register, site_url), ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
