@@ -39,7 +39,9 @@ def feed_names() -> list[tuple[str, str]]:
 
 
 def _moment(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=TIMEZONE)
+    """A date as the feed's date-time: noon in Paris, so that the day stays the
+    same when readers convert it to UTC or to an overseas time zone."""
+    return datetime.combine(day, time(12, 0), tzinfo=TIMEZONE)
 
 
 def latest(register: Register, act_type: ActType | None = None, size: int = FEED_SIZE) -> list[Act]:
