@@ -21,7 +21,7 @@ from registre.config import RegistreConfig, _LenientLoader, load_config
 from registre.exports import export_files
 from registre.jsonld import jsonld, script_json
 from registre.lifecycle import executory_date
-from registre.model import Act, ActType, Signataire, Transmission, TransmissionStatus, Vote
+from registre.model import Act, ActType, Annex, Portee, Signataire, Transmission, TransmissionStatus, Vote
 from registre.presentation import ActView
 from registre.register import Register, load_register
 
@@ -257,6 +257,9 @@ def nasty_register(tmp_path) -> Register:
         _act(1, NASTY, date(2025, 3, 8)),
         _act(2, "Arrêté « A & B »", date(2025, 3, 9), ActType.ARRETE),
         _act(3, "Séance future — programmée", date(2025, 12, 1)),  # scheduled: today is 2025-06-01
+        _act(4, "Permis de stationnement accordé à Jean DUPONT", date(2025, 3, 9), ActType.ARRETE,
+             portee=Portee.INDIVIDUEL, notification=date(2025, 3, 8), masquer=("Jean DUPONT",),
+             annexes=(Annex("2025/plan.pdf", "Plan de Jean DUPONT"),)),
     ]
     return Register(config=config, acts_root=tmp_path, today=date(2025, 6, 1), acts=acts)
 
@@ -302,6 +305,19 @@ def test_scheduled_acts_are_in_no_export(nasty_register):
         assert "deliberation-2025-3" not in text, rel
         assert "programmée" not in text, rel
     assert "deliberation-2025-1" in files["flux/actes.atom"].decode("utf-8")
+
+
+def test_masked_personal_data_stays_out_of_exports(nasty_register):
+    files = export_files(nasty_register, "https://registre.test/")
+    data = json.loads(files["donnees/actes.json"])
+    [record] = [r for r in data["actes"] if r["identifiant"] == "arrete-2025-4"]
+    assert record["objet"] == "Permis de stationnement accordé à [donnée masquée]"
+    assert record["annexes"] == [{"titre": "Plan de [donnée masquée]",
+                                  "url": "https://registre.test/actes/arrete-2025-4/annexes/plan.pdf"}]
+    for rel, content in files.items():
+        assert "DUPONT" not in content.decode("utf-8"), rel
+    view = ActView(nasty_register.by_id["arrete-2025-4"], nasty_register)
+    assert "DUPONT" not in str(script_json(jsonld(view, "https://registre.test/")))
 
 
 SCHEDULED = """\
