@@ -101,10 +101,46 @@ class _NoAliasComposer(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def _compose_fast(yaml_text: str) -> yaml.Node | None:
+    """libyaml's C composer (about 10× faster), or None to take the careful path.
+
+    Text with « & », « * » or a tabulation anywhere (libyaml accepts a tab
+    after « : », PyYAML does not), text libyaml rejects, and machines
+    without libyaml go through :class:`_NoAliasComposer`, which refuses
+    anchors and aliases and words errors the way :func:`_french_problem`
+    knows; so both paths accept exactly the same documents.  libyaml marks
+    plain scalars with style ``''`` where PyYAML says ``None``: normalised."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None or "&" in yaml_text or "*" in yaml_text or "\t" in yaml_text:
+        return None
+    try:
+        node = yaml.compose(yaml_text, Loader=loader)
+    except yaml.YAMLError:
+        return None
+    seen: set[int] = set()
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:  # a node reached twice is an alias: never expected here
+            return None
+        seen.add(id(current))
+        if isinstance(current, yaml.ScalarNode):
+            if current.style == "":
+                current.style = None
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+        else:
+            stack.extend(current.value)
+    return node
+
+
 def compose(path: str, yaml_text: str, first_line: int) -> yaml.MappingNode:
     """YAML text → mapping node; syntax problems become one diagnostic."""
     try:
-        node = yaml.compose(yaml_text, Loader=_NoAliasComposer)
+        node = _compose_fast(yaml_text)
+        if node is None:
+            node = yaml.compose(yaml_text, Loader=_NoAliasComposer)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)

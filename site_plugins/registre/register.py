@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .config import RegistreConfig
@@ -87,11 +87,16 @@ class Register:
 
 def display_path(path: Path) -> str:
     """Path as staff will want to click it: relative to the working directory."""
+    return _display_path(str(path), os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _display_path(path: str, cwd: str) -> str:  # cached: rules ask for each act several times
     try:
-        rel = os.path.relpath(path)
+        rel = os.path.relpath(path, cwd)
     except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
+        return path
+    return path if rel.startswith("..") else rel
 
 
 def iter_act_files(acts_root: Path) -> list[Path]:
