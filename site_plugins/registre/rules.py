@@ -17,6 +17,7 @@ from .diagnostics import Diagnostic, error, warning
 from .model import Act, ActType, Portee, TransmissionStatus
 from .nomenclature import rule_matiere_nomenclature
 from .paths import check_inside
+from .placeholders import rule_placeholders
 from .register import Register, display_path
 
 Rule = Callable[[Register], Iterable[Diagnostic]]
@@ -276,6 +277,7 @@ def rule_donne_acte(register: Register) -> Iterable[Diagnostic]:
 RULES: tuple[Rule, ...] = (
     rule_dates_order, rule_transmission, rule_vote, rule_files, rule_recours, rule_html_body,
     rule_numbering, rule_filename, rule_references, rule_donne_acte, rule_matiere_nomenclature,
+    rule_placeholders,
 )
 
 

@@ -151,6 +151,10 @@ class _Reader:
         if value is None:
             return None
         value = value.strip()
+        if not value:
+            self.err(node, f"« {key} » est vide.", f"écrivez le nombre après les deux-points, par exemple « "
+                     f"{key.rsplit('.', 1)[-1]}: 12 ».", "value.empty")
+            return None
         if not re.fullmatch(r"\d+", value):
             self.err(node, f"« {key} » doit être un nombre entier, pas « {value[:40]} ».",
                      f"écrivez par exemple « {key}: 12 ».", "value.integer")
@@ -174,6 +178,10 @@ class _Reader:
         if value is None:
             return None
         value = value.strip()
+        if not value:
+            self.err(node, f"« {key} » est vide.", f"écrivez la date après les deux-points, au format AAAA-MM-JJ, "
+                     f"par exemple « {key.rsplit('.', 1)[-1]}: 2025-05-30 ».", "value.empty")
+            return None
         match = DATE_RE.match(value)
         if not match:
             self.err(node, f"« {key} » : « {value[:40]} » n'est pas une date au format AAAA-MM-JJ.",

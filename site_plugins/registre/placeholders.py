@@ -1,0 +1,83 @@
+"""Text left to complete in an act file prepared by ``registre new`` or
+``registre import``: the marker « À COMPLÉTER » must not reach the site.
+
+Front matter placeholders are empty values (which :mod:`registre.schema`
+already refuses); in the text of the act they are HTML comments carrying the
+marker, invisible on a page, so this rule looks for them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Iterable
+
+from .diagnostics import Diagnostic, error
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .register import Register
+
+MARKER = "À COMPLÉTER"
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).upper()
+
+
+_MARKER_RE = re.compile(r"A\s+COMPLETER")
+
+
+def marker_lines(text: str) -> list[tuple[int, str]]:
+    """(1-based line, line text) of each line carrying the marker (any case, accents optional)."""
+    return [(number, line.strip()) for number, line in enumerate(text.split("\n"), start=1)
+            if _MARKER_RE.search(_fold(line))]
+
+
+def rule_placeholders(register: Register) -> Iterable[Diagnostic]:
+    """Marker left in an act; also in the text of files whose front matter is
+    still incomplete, so that one ``registre check`` lists everything to do."""
+    from .register import display_path, iter_act_files
+
+    for act in register.acts:
+        path = display_path(register.acts_root / act.source)
+        for key, value in _flat(act.raw):
+            if isinstance(value, str) and _MARKER_RE.search(_fold(value)):
+                yield error(path, act.line_of(key), f"« {key} » contient encore « {MARKER} ».",
+                            f"remplacez « {MARKER} » par la valeur de l'acte signé.", "placeholder.left")
+        yield from _body_diagnostics(path, act.body, act.body_line)
+    known = {act.source for act in register.acts} | register.annex_files
+    for file in iter_act_files(register.acts_root):
+        if file.relative_to(register.acts_root).as_posix() in known:
+            continue
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # reported by the reader
+        if not _MARKER_RE.search(_fold(text)):
+            continue
+        lines = text.replace("\r\n", "\n").split("\n")
+        if not lines or lines[0].strip() != "---":
+            continue
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+        if end is not None:
+            yield from _body_diagnostics(display_path(file), "\n".join(lines[end + 1:]), end + 2)
+
+
+def _body_diagnostics(path: str, body: str, body_line: int) -> Iterable[Diagnostic]:
+    for line, text in marker_lines(body):
+        yield error(path, body_line + line - 1, f"texte à compléter laissé dans l'acte : « {text[:100]} ».",
+                    "remplacez ce commentaire par le texte de l'acte signé (visas, considérants, articles), "
+                    "ou supprimez-le s'il est sans objet.", "placeholder.left")
+
+
+def _flat(value, prefix: str = ""):
+    """(dotted key, value) of every scalar of the raw front matter."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _flat(child, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list):
+        for child in value:
+            yield from _flat(child, prefix)
+    else:
+        yield prefix, value
