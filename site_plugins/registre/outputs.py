@@ -30,6 +30,7 @@ def _steps() -> list[Step]:
     # Steps are appended here by the modules that own them, e.g.:
     #   from .exports import write_exports; steps.append(write_exports)
     from .exports import write_exports; steps.append(write_exports)
+    from .pdf import write_pdfs; steps.append(write_pdfs)
     return steps
 
 

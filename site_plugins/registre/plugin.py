@@ -25,6 +25,7 @@ from .dates import format_date, format_date_long
 from .diagnostics import sort_key, summary
 from .jsonld import jsonld, script_json
 from .outputs import BuildContext, run_steps
+from .pdf import pdfs_for
 from .register import Register, load_register
 
 log = logging.getLogger("mkdocs.plugins.registre")
@@ -118,16 +119,24 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         env.filters["date_fr_long"] = format_date_long
         env.filters["tojson_ld"] = script_json
         env.filters["act_jsonld"] = jsonld
+        # Act pages show the size and SHA-256 of the very PDFs the post-build step writes.
+        build = self.build_context(config)
+        pdfs = pdfs_for(build.register, build.cache_dir, build.site_url)
+        pdfs.prepare(g.data["act"].act for g in self.pages.values() if g.template == "registre/act.html")
+        env.filters["act_downloads"] = pdfs.downloads
         return env
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def build_context(self, config: MkDocsConfig) -> BuildContext:
         assert self.register is not None
         root = Path(config.config_file_path or ".").parent
         site_url = config.site_url or ""
         if site_url and not site_url.endswith("/"):
             site_url += "/"
-        run_steps(BuildContext(register=self.register, site_dir=Path(config.site_dir), site_url=site_url,
-                               cache_dir=root / ".cache" / "registre"))
+        return BuildContext(register=self.register, site_dir=Path(config.site_dir), site_url=site_url,
+                            cache_dir=root / ".cache" / "registre")
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        run_steps(self.build_context(config))
 
     @event_priority(50)
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):

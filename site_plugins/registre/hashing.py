@@ -1,0 +1,59 @@
+"""SHA-256 fingerprints of acts and files.
+
+:func:`content_hash` is the fingerprint of an act's *sealed content*: the
+front matter fields that define the act and its text, i.e. everything except
+what may legitimately be added after publication (``transmission`` going from
+« en attente » to a date and an accusé de réception, ``donne_acte``,
+``note``; see issue 3).  It is printed in the footer of every page of the
+act's PDF and is meant to be the ledger's hash too, so one act has one
+fingerprint everywhere.
+
+The fields are taken as their raw YAML text (``Act.raw``), so the value does
+not move with the parser's typing, and serialised as canonical JSON (sorted
+keys, no insignificant spaces, UTF-8) followed by the text, with line ends
+normalised to ``\\n``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .model import Act
+
+# Fields that may be added or completed after publication without changing the act.
+MUTABLE_FIELDS = frozenset({"transmission", "donne_acte", "note"})
+HASH_FORMAT = "registre-acte-v1"
+CHUNK = 1 << 20
+
+
+def defining_fields(act: Act) -> dict:
+    """The front matter fields that define the act, as raw text values."""
+    return {key: value for key, value in act.raw.items() if key not in MUTABLE_FIELDS}
+
+
+def canonical_content(act: Act) -> bytes:
+    """The bytes :func:`content_hash` digests."""
+    head = json.dumps({"format": HASH_FORMAT, "champs": defining_fields(act)}, ensure_ascii=False,
+                      sort_keys=True, separators=(",", ":"))
+    body = act.body.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    return head.encode("utf-8") + b"\n" + body.encode("utf-8") + b"\n"
+
+
+def content_hash(act: Act) -> str:
+    """SHA-256 (hex) of the act's sealed content: defining fields and text."""
+    return hashlib.sha256(canonical_content(act)).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 (hex) of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def bytes_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,524 @@
+"""Each act online as an archivable PDF (PDF/A-3b) carrying its legal mentions.
+
+R2131-1 CGCT: an act published electronically is put online in full, in a
+non-modifiable format that ensures its conservation and integrity, with its
+author's prénom, nom and qualité and the date de mise en ligne legible on it.
+
+:class:`ActPdfs` renders, with WeasyPrint, the Jinja template
+``templates/pdf/act.html`` (styled by ``templates/pdf/act.css``) into a
+tagged PDF/A-3b whose fonts are embedded.  The bytes are deterministic:
+
+* the fonts come from a Python package (Source Sans Pro, ``font-source-sans-pro``),
+  not from the machine, and are loaded through a private URL scheme, so no
+  path of the machine reaches the document;
+* the creation and modification dates are the act's own dates (mise en ligne,
+  notification, transmission), the document identifier is the act's content
+  hash, and WeasyPrint writes no random value for PDF/A-3b;
+* nothing is fetched from the network: the URL fetcher only serves the fonts.
+
+Rendering is the slow part, so PDFs are cached under the build's cache folder
+(``<cache_dir>/pdf/``), keyed by the SHA-256 of everything that makes the
+bytes: the HTML produced for the act, the CSS, the fonts, the versions of
+WeasyPrint, pydyf, fontTools, Pango and HarfBuzz and :data:`FORMAT_VERSION`.
+An unchanged act is never rendered twice; missing PDFs are rendered in
+parallel (:meth:`ActPdfs.prepare`).
+
+The act page shows the PDF's size and SHA-256 (:meth:`ActPdfs.downloads`),
+computed from the very bytes the post-build step (:func:`write_pdfs`) copies
+into ``site/actes/<identifiant>/<identifiant>.pdf``, so the page and the file
+always agree.  When an act ships its signed original (``original: …pdf``),
+that file is offered too, unchanged, with its own SHA-256.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import threading
+import time as clock
+from importlib import metadata
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Iterable
+from zoneinfo import ZoneInfo
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+from .dates import format_date
+from .hashing import content_hash, file_sha256
+from .lifecycle import is_online
+from .model import Act
+from .outputs import BuildContext
+from .presentation import ActView, act_url, masked
+from .register import Register
+
+log = logging.getLogger("mkdocs.plugins.registre")
+
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE = "pdf/act.html"
+STYLESHEET = TEMPLATES / "pdf" / "act.css"
+PDF_VARIANT = "pdf/a-3b"
+# Bump when the bytes change for a reason the cache key cannot see.
+FORMAT_VERSION = "1"
+FONT_SCHEME = "registre-police:"
+FONT_FILES = {
+    "SourceSansPro-Regular.ttf", "SourceSansPro-It.ttf", "SourceSansPro-Semibold.ttf",
+    "SourceSansPro-Bold.ttf", "SourceSansPro-BoldIt.ttf",
+}
+MARKDOWN_EXTENSIONS = ("tables", "attr_list", "admonition", "sane_lists")
+TIMEZONE = ZoneInfo("Europe/Paris")
+# Below this many PDFs to render, a process pool costs more than it saves.
+POOL_THRESHOLD = 4
+WORKERS_ENV = "REGISTRE_PDF_WORKERS"
+ENGINE_PACKAGES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pyphen",
+                   "font-source-sans-pro")
+HASHES_FILE = "annexes-sha256.json"
+
+
+# -- downloadable files -------------------------------------------------------
+
+@dataclass(frozen=True)
+class PdfFile:
+    """A downloadable PDF of an act, as offered on its page."""
+
+    kind: str  # "genere" (rendered by the build) or "original" (signed file shipped with the act)
+    site_path: str  # relative to the site root
+    sha256: str
+    size: int
+    source: Path  # where its bytes are (cache or acts/)
+
+    @property
+    def filename(self) -> str:
+        return self.site_path.rsplit("/", 1)[-1]
+
+    @property
+    def size_text(self) -> str:
+        return human_size(self.size)
+
+
+def human_size(size: int) -> str:
+    """Size in French units: « 812 octets », « 45 Ko », « 1,2 Mo »."""
+    if size < 1000:
+        return f"{size} octets"
+    if size < 1000 * 1000:
+        return f"{round(size / 1000)} Ko"
+    return f"{size / 1e6:.1f} Mo".replace(".", ",")
+
+
+def pdf_site_path(act: Act) -> str:
+    return f"{act_url(act.identifier)}{act.identifier}.pdf"
+
+
+def original_site_path(act: Act) -> str:
+    return f"{act_url(act.identifier)}{act.identifier}-original.pdf"
+
+
+# -- rendering environment ----------------------------------------------------
+
+def _font_directory() -> Path:
+    import font_source_sans_pro
+
+    return Path(font_source_sans_pro.font_directory)
+
+
+@lru_cache(maxsize=1)
+def _font_digest() -> str:
+    directory = _font_directory()
+    digest = hashlib.sha256()
+    for name in sorted(FONT_FILES):
+        digest.update(name.encode() + b"\0" + bytes.fromhex(file_sha256(directory / name)))
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def engine_versions() -> str:
+    """Versions of everything that shapes the PDF bytes besides the HTML (read
+    without importing WeasyPrint, so a warm build never loads it)."""
+    packages = " ".join(f"{name}={metadata.version(name)}" for name in ENGINE_PACKAGES)
+    pango = _library_version(("libpango-1.0.so.0", "libpango-1.0.0.dylib", "libpango-1.0-0.dll"),
+                             "pango_version_string")
+    harfbuzz = _library_version(("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll"),
+                                "hb_version_string")
+    return f"format={FORMAT_VERSION} {packages} pango={pango} harfbuzz={harfbuzz} fonts={_font_digest()}"
+
+
+def _library_version(names: tuple[str, ...], function_name: str) -> str:
+    """Version string of a system library WeasyPrint uses (Pango lays out the
+    text, HarfBuzz shapes and subsets the fonts)."""
+    import ctypes
+
+    for name in names:
+        try:
+            function = getattr(ctypes.CDLL(name), function_name)
+        except (OSError, AttributeError):
+            continue
+        function.restype = ctypes.c_char_p
+        return function().decode()
+    return "inconnue"
+
+
+@lru_cache(maxsize=1)
+def _templates_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((TEMPLATES / "pdf").glob("*")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _stylesheet_text() -> str:
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _jinja() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["date_fr"] = format_date
+    return env
+
+
+def render_markdown(text: str) -> Markup:
+    """Markdown of an act or annex → HTML (marked safe for the template: raw HTML in
+    the text is limited by the checker, see :mod:`registre.html_policy`), its
+    headings under the PDF's own."""
+    from .site import demote_headings
+
+    return Markup(markdown.markdown(demote_headings(text), extensions=list(MARKDOWN_EXTENSIONS),
+                                    output_format="html"))
+
+
+def _noon_in_paris(day: date) -> str:
+    return datetime.combine(day, time(12, 0), tzinfo=TIMEZONE).isoformat(timespec="seconds")
+
+
+def document_dates(act: Act) -> tuple[str, str]:
+    """(created, modified) of the PDF: the act's mise en ligne (or its date), and
+    the latest date it mentions — so the same act always gets the same dates."""
+    created = act.publication or act.date
+    mentioned = [d for d in (act.date, act.publication, act.notification, act.transmission.date) if d]
+    return _noon_in_paris(created), _noon_in_paris(max(mentioned))
+
+
+# -- one render, in this process or in a worker --------------------------------
+
+@dataclass(frozen=True)
+class RenderJob:
+    html: str
+    base_url: str
+    identifier: str  # PDF /ID: derived from the act's content hash
+    target: str  # cache file to write
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class FontsOnlyFetcher(URLFetcher):
+        """Serves the packaged fonts and nothing else: no file of the machine,
+        no network, so the PDF depends on the act alone."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith(FONT_SCHEME):
+                name = url[len(FONT_SCHEME):]
+                if name in FONT_FILES:
+                    data = (_font_directory() / name).read_bytes()
+                    return URLFetcherResponse(url, body=data, headers={"Content-Type": "font/ttf"})
+            raise ValueError(f"ressource externe non chargée dans le PDF : {url[:80]}")
+
+    return FontsOnlyFetcher
+
+
+def render_pdf(job: RenderJob) -> bytes:
+    """HTML → PDF/A-3b bytes."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = _fetcher_class()()
+    fonts = FontConfiguration()
+    stylesheet = weasyprint.CSS(string=_stylesheet_text(), base_url=job.base_url, url_fetcher=fetcher,
+                                font_config=fonts)
+    document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
+    weasy_log = logging.getLogger("weasyprint")
+    level = weasy_log.level
+    weasy_log.setLevel(logging.ERROR)  # blocked external resources are expected, not news
+    try:
+        return document.write_pdf(
+            stylesheets=[stylesheet], font_config=fonts, pdf_variant=PDF_VARIANT, pdf_tags=True,
+            pdf_identifier=job.identifier.encode("ascii"), custom_metadata=False, full_fonts=False)
+    finally:
+        weasy_log.setLevel(level)
+
+
+def _render_to_file(job: RenderJob) -> int:
+    data = render_pdf(job)
+    target = Path(job.target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return len(data)
+
+
+def _workers(count: int) -> int:
+    configured = os.environ.get(WORKERS_ENV, "").strip()
+    if configured.isdigit():
+        wanted = int(configured)
+    else:
+        wanted = os.cpu_count() or 1
+    return max(1, min(wanted, count))
+
+
+def _pool_context():
+    """A "fork" context when forking is safe (POSIX, no other thread running, as
+    in ``mkdocs build``); else None, and PDFs are rendered in this process.
+    Forking needs no re-import of ``__main__`` (spawn and forkserver do)."""
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return None
+    return multiprocessing.get_context("fork")
+
+
+# -- the PDFs of one build ----------------------------------------------------
+
+@dataclass
+class PdfStats:
+    rendered: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+
+
+class ActPdfs:
+    """The PDFs of the acts of one register, cached under ``cache_dir``."""
+
+    def __init__(self, register: Register, cache_dir: Path, site_url: str = ""):
+        self.register = register
+        self.cache_dir = Path(cache_dir) / "pdf"
+        self.site_url = site_url
+        self.stats = PdfStats()
+        self._files: dict[str, PdfFile] = {}
+        self._originals: dict[str, PdfFile | None] = {}
+        self._hashes_changed = False
+
+    # -- what goes into a PDF --
+    def page_url(self, act: Act) -> str:
+        return f"{self.site_url}{act_url(act.identifier)}" if self.site_url else act_url(act.identifier)
+
+    def context(self, act: Act) -> dict:
+        view = ActView(act, self.register)
+        created, modified = document_dates(act)
+        annexes = []
+        for annex in act.annexes:
+            source = self.register.acts_root / annex.path
+            if annex.is_markdown:
+                text = masked(source.read_text(encoding="utf-8-sig"), act)
+                annexes.append({"annex": annex, "html": render_markdown(text), "sha256": None, "size": None})
+            else:
+                annexes.append({"annex": annex, "html": None, "sha256": file_sha256(source),
+                                "size": human_size(source.stat().st_size)})
+        return {
+            "a": view, "act": act, "config": self.register.config, "body_html": render_markdown(view.body),
+            "annexes": annexes, "content_hash": content_hash(act), "page_url": self.page_url(act),
+            "created": created, "modified": modified,
+        }
+
+    def html(self, act: Act) -> str:
+        return _jinja().get_template(TEMPLATE).render(self.context(act))
+
+    def job(self, act: Act) -> tuple[str, RenderJob]:
+        """(cache key, render job) for ``act``: renders the HTML, not the PDF."""
+        html = self.html(act)
+        key = hashlib.sha256("\0".join((engine_versions(), _stylesheet_text(), html)).encode("utf-8")).hexdigest()
+        target = self.cache_dir / key[:2] / f"{key}.pdf"
+        return key, RenderJob(html=html, base_url=self.page_url(act) if self.site_url else "",
+                              identifier=content_hash(act)[:32], target=str(target))
+
+    def fingerprint(self, act: Act) -> str:
+        """SHA-256 of everything the PDF's HTML is made from (the act's fields and
+        text, its annexes, the acts it changes, the commune's settings, the
+        templates and the engine): a warm build finds the PDF from it without
+        rendering Markdown or HTML.  The PDF's own key stays the HTML's hash."""
+        config = {k: v for k, v in asdict(self.register.config).items() if k != "today"}
+        changes = []
+        for kind in ("modifie", "abroge", "retire", "rectifie"):
+            for ident in getattr(act, kind):
+                target = self.register.by_id.get(ident)
+                changes.append([kind, ident, target.raw if target else None])
+        inputs = {
+            "engine": engine_versions(), "templates": _templates_digest(), "site_url": self.site_url,
+            "config": config, "raw": act.raw, "body": act.body,
+            "annexes": [[a.path, a.titre, self._file_hash(self.register.acts_root / a.path)] for a in act.annexes],
+            "changes": changes,
+        }
+        text = json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def _file_hash(self, path: Path) -> str:
+        """SHA-256 of an annex, remembered by size and modification time."""
+        stat = path.stat()
+        known = self._hashes.get(str(path))
+        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+            return known[2]
+        digest = file_sha256(path)
+        self._hashes[str(path)] = [stat.st_size, stat.st_mtime_ns, digest]
+        self._hashes_changed = True
+        return digest
+
+    @cached_property
+    def _hashes(self) -> dict[str, list]:
+        try:
+            return json.loads((self.cache_dir / HASHES_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def _index_path(self, fingerprint: str) -> Path:
+        return self.cache_dir / "index" / fingerprint[:2] / fingerprint
+
+    def _lookup(self, act: Act) -> tuple[str, Path | None]:
+        """(fingerprint, cached PDF or None)."""
+        fingerprint = self.fingerprint(act)
+        try:
+            key = self._index_path(fingerprint).read_text(encoding="ascii").strip()
+        except OSError:
+            return fingerprint, None
+        path = self.cache_dir / key[:2] / f"{key}.pdf"
+        return fingerprint, path if len(key) == 64 and path.is_file() else None
+
+    def _index(self, fingerprint: str, target: Path) -> None:
+        index = self._index_path(fingerprint)
+        index.parent.mkdir(parents=True, exist_ok=True)
+        tmp = index.with_name(f"{index.name}.{os.getpid()}.tmp")
+        tmp.write_text(target.stem, encoding="ascii")
+        os.replace(tmp, index)
+
+    def save(self) -> None:
+        """Keep the remembered annex hashes for the next build."""
+        if self._hashes_changed:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = self.cache_dir / f"{HASHES_FILE}.{os.getpid()}.tmp"
+            tmp.write_text(json.dumps(self._hashes, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.cache_dir / HASHES_FILE)
+            self._hashes_changed = False
+
+    # -- rendering --
+    def prepare(self, acts: Iterable[Act]) -> None:
+        """Render, in parallel, the PDFs of ``acts`` that are not cached yet."""
+        pending: list[tuple[Act, str, RenderJob]] = []
+        for act in acts:
+            if act.identifier in self._files:
+                continue
+            fingerprint, cached = self._lookup(act)
+            if cached is not None:
+                self._remember(act, cached)
+                self.stats.reused += 1
+                continue
+            _, job = self.job(act)
+            target = Path(job.target)
+            if target.is_file():  # same HTML as an earlier render (e.g. an unrelated setting changed)
+                self._index(fingerprint, target)
+                self._remember(act, target)
+                self.stats.reused += 1
+            else:
+                pending.append((act, fingerprint, job))
+        if pending:
+            started = clock.perf_counter()
+            workers = _workers(len(pending))
+            context = _pool_context() if workers > 1 and len(pending) >= POOL_THRESHOLD else None
+            jobs = [job for _, _, job in pending]
+            if context is None:
+                for job in jobs:
+                    _render_to_file(job)
+            else:
+                with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                    list(pool.map(_render_to_file, jobs, chunksize=4))
+            self.stats.seconds += clock.perf_counter() - started
+            self.stats.rendered += len(pending)
+            for act, fingerprint, job in pending:
+                self._index(fingerprint, Path(job.target))
+                self._remember(act, Path(job.target))
+        self.save()
+
+    def _remember(self, act: Act, path: Path) -> PdfFile:
+        pdf = PdfFile(kind="genere", site_path=pdf_site_path(act), sha256=file_sha256(path),
+                      size=path.stat().st_size, source=path)
+        self._files[act.identifier] = pdf
+        return pdf
+
+    def generated(self, act: Act) -> PdfFile:
+        """The generated PDF of ``act``, rendered now if not cached."""
+        if act.identifier not in self._files:
+            self.prepare([act])
+        return self._files[act.identifier]
+
+    def original(self, act: Act) -> PdfFile | None:
+        """The signed original shipped with ``act`` (``original: …pdf``), if any."""
+        if not act.original:
+            return None
+        if act.identifier not in self._originals:
+            source = self.register.acts_root / act.original
+            self._originals[act.identifier] = PdfFile(
+                kind="original", site_path=original_site_path(act), sha256=file_sha256(source),
+                size=source.stat().st_size, source=source)
+        return self._originals[act.identifier]
+
+    def downloads(self, act: Act | ActView) -> list[PdfFile]:
+        """What the act page offers: the signed original first, when there is one,
+        then the PDF generated by the build (full text and legal mentions)."""
+        act = act.act if isinstance(act, ActView) else act
+        files = [self.original(act)] if act.original else []
+        return files + [self.generated(act)]
+
+    def summary(self) -> str:
+        stats = self.stats
+        done = f"registre : PDF des actes : {stats.rendered} générés, {stats.reused} repris du cache"
+        if stats.rendered:
+            done += f" ({stats.seconds * 1000 / stats.rendered:.0f} ms par PDF généré)"
+        return done + "."
+
+
+# One ActPdfs per build, shared by the act pages and the post-build step.
+_current: tuple[Register, Path, str, ActPdfs] | None = None
+
+
+def pdfs_for(register: Register, cache_dir: Path, site_url: str = "") -> ActPdfs:
+    """The :class:`ActPdfs` of this build (the same object for pages and step)."""
+    global _current
+    if _current is not None:
+        known_register, known_dir, known_url, pdfs = _current
+        if known_register is register and known_dir == Path(cache_dir) and known_url == site_url:
+            return pdfs
+    pdfs = ActPdfs(register, cache_dir, site_url)
+    _current = (register, Path(cache_dir), site_url, pdfs)
+    return pdfs
+
+
+# -- post-build step ----------------------------------------------------------
+
+def write_pdfs(build: BuildContext) -> None:
+    """Post-build step: ``actes/<id>/<id>.pdf`` (and the signed original) for each act online."""
+    register = build.register
+    pdfs = pdfs_for(register, build.cache_dir, build.site_url)
+    online = [act for act in register.acts if is_online(act, register.today)]
+    pdfs.prepare(online)
+    for act in online:
+        for pdf in pdfs.downloads(act):
+            _copy_if_changed(pdf.source, build.site_dir / pdf.site_path, pdf.sha256)
+    log.info(pdfs.summary())
+
+
+def _copy_if_changed(source: Path, target: Path, sha256: str) -> None:
+    try:
+        if target.stat().st_size == source.stat().st_size and file_sha256(target) == sha256:
+            return
+    except OSError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(source.read_bytes())
+    os.replace(tmp, target)
