@@ -322,8 +322,13 @@ class ActPdfs:
             else:
                 annexes.append({"annex": annex, "html": None, "sha256": file_sha256(source),
                                 "size": human_size(source.stat().st_size)})
+        original = None
+        if act.original:
+            source = self.register.acts_root / act.original
+            original = {"filename": source.name, "sha256": self._file_hash(source),
+                        "size": human_size(source.stat().st_size)}
         return {
-            "a": view, "act": act, "config": self.register.config, "body_html": render_markdown(view.body),
+            "a": view, "act": act, "original": original, "config": self.register.config, "body_html": render_markdown(view.body),
             "annexes": annexes, "content_hash": content_hash(act), "page_url": self.page_url(act),
             "created": created, "modified": modified,
         }
@@ -355,6 +360,7 @@ class ActPdfs:
             "config": config, "raw": act.raw, "body": act.body,
             "annexes": [[a.path, a.titre, self._file_hash(self.register.acts_root / a.path)] for a in act.annexes],
             "changes": changes,
+            "original": self._file_hash(self.register.acts_root / act.original) if act.original else None,
         }
         text = json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,242 @@
+"""Issue 7: every act online downloadable as a PDF/A-3b carrying its legal mentions."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from conftest import VALID_DECISION
+from registre.config import load_config
+from registre.dates import format_date
+from registre.hashing import content_hash
+from registre.lifecycle import is_online
+from registre.model import TransmissionStatus
+from registre.presentation import ActView
+from registre.register import Register, load_register
+from test_site import text_of
+
+SUMMARY_RE = re.compile(r"PDF des actes : (\d+) générés, (\d+) repris du cache")
+
+
+def register_of(proj) -> Register:
+    return load_register(proj.acts, load_config(proj.root / "mkdocs.yml"))
+
+
+def pdf_path(proj, identifier: str) -> Path:
+    return proj.site / "actes" / identifier / f"{identifier}.pdf"
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def pdf_summary(result) -> tuple[int, int]:
+    match = SUMMARY_RE.search(result.stdout + result.stderr)
+    assert match, result.stdout + result.stderr
+    return int(match[1]), int(match[2])
+
+
+@pytest.fixture(scope="module")
+def demo_acts(built_demo):
+    register = register_of(built_demo)
+    online = [a for a in register.acts if is_online(a, register.today)]
+    assert len(online) >= 10
+    return register, online
+
+
+def test_every_act_online_has_its_pdf_with_the_legal_mentions(built_demo, demo_acts):
+    register, online = demo_acts
+    for act in online:
+        reader = PdfReader(pdf_path(built_demo, act.identifier))
+        text = flat("\n".join(page.extract_text() for page in reader.pages))
+        view = ActView(act, register)
+        signataire = f"{act.signataire.prenom} {act.signataire.nom}, {act.signataire.qualite}"
+        assert signataire in text, act.identifier
+        assert f"Mis en ligne le {format_date(act.publication)}" in text, act.identifier
+        assert flat(view.recours_mention) in text, act.identifier
+        assert flat(view.objet) in text, act.identifier
+        assert f"n°{view.number} du {format_date(act.date)}" in text, act.identifier
+        if act.transmission.status is TransmissionStatus.TRANSMIS:
+            assert f"accusé de réception n° {act.transmission.ar}" in text, act.identifier
+            assert f"le {format_date(act.transmission.date)}" in text, act.identifier
+        if view.executory:
+            assert f"exécutoire depuis le {format_date(view.executory)}" in text, act.identifier
+        # A sentence from the middle of the act's text: the text is there in full.
+        sentence = next(line for line in act.body.splitlines() if len(line) > 60 and "|" not in line)
+        assert flat(re.sub(r"[*_`#]", "", sentence))[:50] in text, act.identifier
+
+
+def test_every_page_footer_carries_identifier_and_sealed_hash(built_demo, demo_acts):
+    _, online = demo_acts
+    for act in online:
+        reader = PdfReader(pdf_path(built_demo, act.identifier))
+        digest = content_hash(act)
+        for number, page in enumerate(reader.pages, start=1):
+            text = page.extract_text()
+            assert act.identifier in text, (act.identifier, number)
+            assert f"SHA-256 du texte scellé : {digest}" in text, (act.identifier, number)
+            assert f"page {number} / {len(reader.pages)}" in text
+
+
+def test_pdfs_declare_pdfa_3b_are_tagged_and_embed_the_packaged_fonts(built_demo, demo_acts):
+    _, online = demo_acts
+    for act in online:
+        reader = PdfReader(pdf_path(built_demo, act.identifier))
+        assert reader.pdf_header == "%PDF-1.7"
+        xmp = reader.xmp_metadata
+        assert xmp is not None, act.identifier
+        description = next(node for node in xmp.rdf_root.getElementsByTagNameNS(
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "Description")
+            if node.hasAttributeNS("http://www.aiim.org/pdfa/ns/id/", "part"))
+        assert description.getAttributeNS("http://www.aiim.org/pdfa/ns/id/", "part") == "3"
+        assert description.getAttributeNS("http://www.aiim.org/pdfa/ns/id/", "conformance") == "B"
+        root = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in root, "PDF non balisé"
+        assert root["/Lang"] == "fr"
+        assert "/OutputIntents" in root
+        assert reader.metadata["/Author"] == (f"{act.signataire.prenom} {act.signataire.nom}, "
+                                              f"{act.signataire.qualite}")
+        # Dates come from the act: the day it was put online.
+        assert reader.metadata["/CreationDate"].startswith(f"D:{act.publication:%Y%m%d}")
+        # The document identifier is the act's content hash.
+        assert reader.trailer["/ID"][0] == content_hash(act)[:32]
+        fonts = set()
+        for page in reader.pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, font["/BaseFont"]
+                fonts.add(str(font["/BaseFont"]).split("+", 1)[1])
+        assert fonts and all(name.startswith("Registre-Sans") for name in fonts), fonts
+
+
+def test_act_page_offers_the_pdf_with_its_size_and_sha256(built_demo, demo_acts):
+    _, online = demo_acts
+    for act in online:
+        data = pdf_path(built_demo, act.identifier).read_bytes()
+        html = built_demo.page(f"actes/{act.identifier}")
+        section = html.split('id="telecharger-titre"', 1)[1].split("</section>", 1)[0]
+        assert f'href="{act.identifier}.pdf"' in section
+        assert hashlib.sha256(data).hexdigest() in section
+        assert f"{round(len(data) / 1000)} Ko" in text_of(section)
+
+
+def test_scheduled_acts_get_no_pdf(built_demo):
+    register = register_of(built_demo)
+    for act in register.acts:
+        if not is_online(act, register.today):
+            assert not (built_demo.site / "actes" / act.identifier).exists(), act.identifier
+
+
+def test_fresh_caches_give_identical_bytes_and_a_warm_cache_renders_nothing(built_demo, demo_acts, demo):
+    """Two builds in two folders with two empty caches: same bytes.  Then the same
+    folder again: nothing rendered.  Then one word changed: one act rendered."""
+    _, online = demo_acts
+    result = demo.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert pdf_summary(result) == (len(online), 0)
+    for act in online:
+        assert pdf_path(demo, act.identifier).read_bytes() == pdf_path(built_demo, act.identifier).read_bytes(), \
+            act.identifier
+
+    cache = demo.root / ".cache" / "registre" / "pdf"
+    cached = {p: p.stat().st_mtime_ns for p in cache.glob("*/*.pdf")}
+    assert len(cached) == len(online)
+    result = demo.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert pdf_summary(result) == (0, len(online))
+    assert {p: p.stat().st_mtime_ns for p in cache.glob("*/*.pdf")} == cached
+
+    changed = online[0]
+    source = demo.acts / changed.source
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.rstrip("\n") + "\n\nArticle final : la présente mention est ajoutée.\n", encoding="utf-8")
+    result = demo.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert pdf_summary(result) == (1, len(online) - 1)
+    assert pdf_path(demo, changed.identifier).read_bytes() != pdf_path(built_demo, changed.identifier).read_bytes()
+    assert "la présente mention est ajoutée" in flat(
+        "".join(p.extract_text() for p in PdfReader(pdf_path(demo, changed.identifier)).pages))
+    for act in online[1:]:
+        assert pdf_path(demo, act.identifier).read_bytes() == pdf_path(built_demo, act.identifier).read_bytes()
+
+
+def test_content_hash_ignores_what_is_added_after_publication(project):
+    pending = VALID_DECISION.replace('transmission: {date: 2025-06-02, ar: "066-216602284-20250530-DEC2025_11-AU"}',
+                                     "transmission: {en_attente: true}")
+    project.add("2025/decision-2025-11.md", pending)
+    before = content_hash(register_of(project).acts[0])
+    project.add("2025/decision-2025-11.md", VALID_DECISION.replace("---\n\n#", "note: Ajoutée après.\n---\n\n#"))
+    assert content_hash(register_of(project).acts[0]) == before
+    project.add("2025/decision-2025-11.md", VALID_DECISION.replace("de conclure", "de signer"))
+    assert content_hash(register_of(project).acts[0]) != before
+    project.add("2025/decision-2025-11.md", VALID_DECISION.replace("2025-2026", "2026-2027"))
+    assert content_hash(register_of(project).acts[0]) != before
+
+
+# -- signed originals ----------------------------------------------------------
+
+def signed_pdf(text: str = "") -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": text or "Décision signée"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def with_original(name: str = "decision-2025-11-signee.pdf") -> str:
+    return VALID_DECISION.replace("---\n\n#", f"original: {name}\n---\n\n#")
+
+
+def test_signed_original_is_offered_unchanged_with_its_sha256(project):
+    original = signed_pdf()
+    project.add_bytes("2025/decision-2025-11-signee.pdf", original)
+    project.add("2025/decision-2025-11.md", with_original())
+    result = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    published = project.site / "actes" / "decision-2025-11" / "decision-2025-11-original.pdf"
+    assert published.read_bytes() == original
+    digest = hashlib.sha256(original).hexdigest()
+    section = project.page("actes/decision-2025-11").split('id="telecharger-titre"', 1)[1].split("</section>")[0]
+    assert 'href="decision-2025-11-original.pdf"' in section and "Acte signé (original)" in section
+    assert digest in section
+    assert 'href="decision-2025-11.pdf"' in section  # the generated PDF/A as well
+    generated = PdfReader(project.site / "actes" / "decision-2025-11" / "decision-2025-11.pdf")
+    text = flat("".join(page.extract_text() for page in generated.pages))
+    assert "Original signé" in text and digest in text.replace(" ", "")
+
+
+def encrypted_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt(user_password="secret", owner_password="secret")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("data, expected", [
+    (b"Ceci est un courrier, pas un PDF.\n", "n'est pas un PDF"),
+    (signed_pdf()[:200], "PDF illisible ou endommagé"),
+    (encrypted_pdf(), "protégé par un mot de passe"),
+])
+def test_unreadable_original_fails_check_and_build_naming_file_and_line(project, data, expected):
+    project.add_bytes("2025/decision-2025-11-signee.pdf", data)
+    path = project.add("2025/decision-2025-11.md", with_original())
+    line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                if text.startswith("original:"))
+    result = project.registre("check", "acts")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert f"decision-2025-11.md:{line}" in output, output
+    assert expected in output and "decision-2025-11-signee.pdf" in output, output
+    assert "Traceback" not in output
+    build = project.build()
+    assert build.returncode != 0 and expected in build.stdout + build.stderr
+    assert "Traceback" not in build.stdout + build.stderr
