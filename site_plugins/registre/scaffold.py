@@ -22,7 +22,7 @@ from pathlib import Path
 from .config import RegistreConfig
 from .model import Act, ActType, Portee, Signataire
 from .placeholders import MARKER
-from .register import Register
+from .register import Register, display_path
 from .text_templates import render_text
 
 TEMPLATE = "texte/acte.md"
@@ -45,6 +45,7 @@ class Draft:
     numero: int
     date: date
     signataire: Signataire | None = None
+    date_unknown: bool = False  # ``date`` is only a stand-in giving the year: left to complete
     objet: str | None = None
     matiere: str | None = None
     portee: Portee | None = None
@@ -108,13 +109,12 @@ def next_number(register: Register, act_type: ActType, year: int) -> int:
     return max(used) + 1
 
 
-def number_taken_by(register: Register, act_type: ActType, year: int, numero: int) -> str | None:
-    """Path of the act or file already using ``numero``, if any."""
+def number_taken_by(register: Register, act_type: ActType, year: int, numero: int) -> Path | None:
+    """The act file (or a file named like one) already using ``numero``, if any."""
     for act in register.acts:
         if act.type is act_type and act.year == year and act.numero == numero:
-            return (register.acts_root / act.source).as_posix()
-    path = numbers_in_files(register.acts_root, act_type, year).get(numero)
-    return path.as_posix() if path else None
+            return register.acts_root / act.source
+    return numbers_in_files(register.acts_root, act_type, year).get(numero)
 
 
 def last_delegation(register: Register, before: date) -> tuple[date, str] | None:
@@ -146,7 +146,8 @@ def prepare(register: Register, act_type: ActType, *, on: date, numero: int | No
         taken = number_taken_by(register, act_type, year, numero)
         if taken:
             raise ScaffoldError(
-                f"le numéro {numero} des {act_type.plural.lower()} de {year} est déjà pris ({taken}).",
+                f"le numéro {numero} des {act_type.plural.lower()} de {year} est déjà pris "
+                f"({display_path(taken)}).",
                 f"omettez --numero : le numéro suivant libre ({next_number(register, act_type, year)}) "
                 "est calculé automatiquement.")
     draft = Draft(act_type=act_type, numero=numero, date=on, signataire=register.config.signataire,
