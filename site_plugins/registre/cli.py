@@ -15,12 +15,27 @@ from .config import ConfigError
 COMMANDS = ("check", "new", "seal", "verify", "import_act", "donne_acte")
 
 
+class _FrenchFormatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+
+
 class _FrenchParser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _FrenchFormatter)
+        super().__init__(*args, **kwargs)
+        for action in self._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = "afficher cette aide et quitter"
+
     def error(self, message: str):  # noqa: D401 - argparse API
         self.print_usage(sys.stderr)
         message = (message.replace("the following arguments are required", "arguments obligatoires manquants")
                    .replace("unrecognized arguments", "arguments inconnus")
                    .replace("invalid choice", "choix invalide")
+                   .replace("choose from", "valeurs possibles :")
+                   .replace("expected one argument", "une valeur est attendue")
+                   .replace("invalid int value", "nombre entier invalide")
                    .replace("argument", "argument"))
         self.exit(2, f"registre : erreur : {message}\n")
 

@@ -27,7 +27,6 @@ le numéro de ligne, et ce que le document n'indique pas ; ces rubriques sont ma
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
     parser.add_argument("document", metavar="FICHIER", type=Path,
                         help="l'acte signé : PDF (avec son texte) ou fichier texte")

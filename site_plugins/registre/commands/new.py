@@ -39,7 +39,6 @@ def positive(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
     parser.add_argument("type", metavar="TYPE",
                         help="type d'acte : deliberation, arrete ou decision (décision du maire par délégation)")
