@@ -153,6 +153,7 @@ def extra_page_providers():
     providers = []
     # e.g. from .verify_page import verify_pages; providers.append(verify_pages)
     from .exports import donnees_pages; providers.append(donnees_pages)
+    from .verify_page import verify_pages; providers.append(verify_pages)
     return providers
 
 
