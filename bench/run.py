@@ -706,6 +706,10 @@ def mib(value) -> str:
     return "—" if value is None else (f"{value / 2**30:.2f} Gio" if value >= 2**30 else f"{value / 2**20:.0f} Mio")
 
 
+def num(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
+
+
 def kib(value) -> str:
     return "—" if value is None else f"{value / 1024:.1f} Kio"
 
@@ -747,11 +751,11 @@ def render_markdown(results: dict) -> str:
         inc = (f"{secs(r['incremental']['wall_s'])} ({100 * r['incremental_ratio']:.0f} %)"
                if r.get("incremental") else "—")
         lines.append(
-            f"| {r['n']:,} | {r['date'][:10]} | {r['commit']} | {secs(r['build']['wall_s'])} | "
-            f"{mib(r['build']['peak_rss'])} | {mib(r['output_bytes'])} ({r['output_files']:,} fichiers) | "
+            f"| {num(r['n'])} | {r['date'][:10]} | {r['commit']} | {secs(r['build']['wall_s'])} | "
+            f"{mib(r['build']['peak_rss'])} | {mib(r['output_bytes'])} ({num(r['output_files'])} fichiers) | "
             f"{kib(r['act_page_max'])} / {kib(r['act_page_mean'])} | {search_cell(r)} | "
             f"{secs(r['lower_bound']['wall_s'])} | {r['ratio_lower_bound']:.1f} | {plain} | "
-            f"{secs(r['check']['wall_s'])} ({secs(r['check_per_1000_s'])}) | {inc} |".replace(",", "\u202f"))
+            f"{secs(r['check']['wall_s'])} ({secs(r['check_per_1000_s'])}) | {inc} |")
     lines += [
         "",
         "- *Construction* : `mkdocs build` à froid (site/ et .cache/ supprimés), temps réel, processus fils compris.",
@@ -771,30 +775,29 @@ def render_markdown(results: dict) -> str:
     for r in details:
         if r.get("baseline"):
             b = r["baseline"]
-            lines += [f"**MkDocs + Material seuls, {r['n']:,} actes dans la navigation** : "
+            lines += [f"**MkDocs + Material seuls, {num(r['n'])} actes dans la navigation** : "
                       f"{secs(b['build']['wall_s'])}, pic {mib(b['build']['peak_rss'])}, sortie "
                       f"{mib(b['output_bytes'])}, page d'acte {kib(b['act_page_max'])} max / "
-                      f"{kib(b['act_page_mean'])} en moyenne, index lunr {mib(b['lunr_index_bytes'])}.".replace(
-                          ",", "\u202f", 1), ""]
+                      f"{kib(b['act_page_mean'])} en moyenne, index lunr {mib(b['lunr_index_bytes'])}.", ""]
         if r.get("pagefind_cli"):
             p = r["pagefind_cli"]
-            lines += [f"**Aperçu Pagefind (CLI lancée par le banc sur le site construit, {r['n']:,} actes)** : "
+            lines += [f"**Aperçu Pagefind (CLI lancée par le banc sur le site construit, {num(r['n'])} actes)** : "
                       f"indexation {secs(p['wall_s'])}, pic {mib(p['peak_rss'])}, index {mib(p['bytes'])}."
-                      .replace(",", "\u202f", 1), ""]
+                      , ""]
         if r.get("cache_check"):
             c = r["cache_check"]
-            lines += [f"**Cache, {r['n']:,} actes + 1** : construction à chaud et à froid comparées fichier par "
-                      f"fichier : {c['differing']} fichier(s) différent(s) sur {c['files']:,}."
-                      .replace(",", "\u202f", 1), ""]
+            lines += [f"**Cache, {num(r['n'])} actes + 1** : construction à chaud et à froid comparées fichier par "
+                      f"fichier : {c['differing']} fichier(s) différent(s) sur {num(c['files'])}."
+                      , ""]
     if domain:
         lines += ["## Partie domaine seule (génération et `registre check`, sans site)", "",
                   "| Actes | Date | Commit | Génération | Pic génération | Fichiers des actes | `registre check` | "
                   "Pic check | Pour 1 000 actes |", "|---:|---|---|---:|---:|---:|---:|---:|---:|"]
         for d in domain:
-            lines.append(f"| {d['n']:,} | {d['date'][:10]} | {d['commit']} | {secs(d['generate']['wall_s'])} | "
-                         f"{mib(d['generate']['peak_rss'])} | {mib(d['acts_bytes'])} ({d['acts_files']:,}) | "
+            lines.append(f"| {num(d['n'])} | {d['date'][:10]} | {d['commit']} | {secs(d['generate']['wall_s'])} | "
+                         f"{mib(d['generate']['peak_rss'])} | {mib(d['acts_bytes'])} ({num(d['acts_files'])}) | "
                          f"{secs(d['check']['wall_s'])} | {mib(d['check']['peak_rss'])} | "
-                         f"{secs(d['check_per_1000_s'])} |".replace(",", "\u202f"))
+                         f"{secs(d['check_per_1000_s'])} |")
         lines.append("")
     lines += ["## Objectifs de l'issue 4", ""]
     by_n = {r["n"]: r for r in sizes}
@@ -833,14 +836,14 @@ def render_markdown(results: dict) -> str:
     lines += ["Machine partagée : les temps varient de quelques pour cent d'une exécution à l'autre.", ""]
     profile = results.get("profile")
     if profile:
-        lines += [f"## Profil de la construction de {profile['n']:,} actes (cProfile, {profile['date'][:10]})"
-                  .replace(",", "\u202f"), "",
+        lines += [f"## Profil de la construction de {num(profile['n'])} actes (cProfile, {profile['date'][:10]})"
+                  , "",
                   f"Temps sous cProfile : {secs(profile['wall_s_under_cprofile'])} (cProfile ralentit le code "
                   "Python ; les proportions comptent, pas les secondes). Temps cumulés (les étapes s'emboîtent) :",
                   "", "| Étape | Temps cumulé | Part | Appels |", "|---|---:|---:|---:|"]
         for stage in profile["stages"]:
             lines.append(f"| {stage['stage']} | {stage['cum_s']:.1f} s | {100 * (stage['share'] or 0):.0f} % | "
-                         f"{stage['calls']:,} |".replace(",", "\u202f"))
+                         f"{num(stage['calls'])} |")
         lines += ["", "Temps propre par composant :", "", "| Composant | Temps propre |", "|---|---:|"]
         for group, seconds in profile["self_time_by_group"].items():
             if seconds >= 0.1:
