@@ -240,3 +240,15 @@ def test_unreadable_original_fails_check_and_build_naming_file_and_line(project,
     build = project.build()
     assert build.returncode != 0 and expected in build.stdout + build.stderr
     assert "Traceback" not in build.stdout + build.stderr
+
+
+def test_pdf_hides_the_personal_data_listed_in_masquer(project):
+    decision = VALID_DECISION.replace("---\n\n#", "masquer: [Jeanne MARTIN]\n---\n\n#").replace(
+        "de conclure une convention de partenariat.", "de conclure une convention avec Jeanne MARTIN.")
+    project.add("2025/decision-2025-11.md", decision)
+    result = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    reader = PdfReader(project.site / "actes" / "decision-2025-11" / "decision-2025-11.pdf")
+    text = flat("".join(page.extract_text() for page in reader.pages))
+    assert "convention avec [donnée masquée]" in text
+    assert "MARTIN" not in text and "MARTIN" not in str(reader.metadata)

@@ -38,6 +38,7 @@ import json
 import logging
 import multiprocessing
 import os
+import shutil
 import threading
 import time as clock
 from importlib import metadata
@@ -58,7 +59,7 @@ from .lifecycle import is_online
 from .model import Act
 from .outputs import BuildContext
 from .presentation import ActView, act_url, masked
-from .register import Register
+from .register import Register, display_path
 
 log = logging.getLogger("mkdocs.plugins.registre")
 
@@ -258,7 +259,7 @@ def render_pdf(job: RenderJob) -> bytes:
     document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
     weasy_log = logging.getLogger("weasyprint")
     level = weasy_log.level
-    weasy_log.setLevel(logging.ERROR)  # blocked external resources are expected, not news
+    weasy_log.setLevel(logging.CRITICAL)  # blocked external resources (images) are expected, not news
     try:
         return document.write_pdf(
             stylesheets=[stylesheet], font_config=fonts, pdf_variant=PDF_VARIANT, pdf_tags=True,
@@ -296,6 +297,10 @@ def _pool_context():
 
 
 # -- the PDFs of one build ----------------------------------------------------
+
+class PdfError(RuntimeError):
+    """A PDF could not be generated; the message (French) names the act and the fix."""
+
 
 @dataclass
 class PdfStats:
@@ -446,19 +451,38 @@ class ActPdfs:
             started = clock.perf_counter()
             workers = _workers(len(pending))
             context = _pool_context() if workers > 1 and len(pending) >= POOL_THRESHOLD else None
-            jobs = [job for _, _, job in pending]
             if context is None:
-                for job in jobs:
-                    _render_to_file(job)
+                for act, _, job in pending:
+                    self._render(act, job, _render_to_file)
             else:
                 with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                    list(pool.map(_render_to_file, jobs, chunksize=4))
+                    futures = [(act, job, pool.submit(_render_to_file, job)) for act, _, job in pending]
+                    for act, job, future in futures:
+                        self._render(act, job, lambda _job: future.result())
             self.stats.seconds += clock.perf_counter() - started
             self.stats.rendered += len(pending)
             for act, fingerprint, job in pending:
                 self._index(fingerprint, Path(job.target))
                 self._remember(act, Path(job.target))
         self.save()
+
+    def _render(self, act: Act, job: RenderJob, render) -> None:
+        try:
+            render(job)
+        except OSError as exc:
+            if "pango" in str(exc).lower() or "harfbuzz" in str(exc).lower() or "gobject" in str(exc).lower():
+                raise PdfError(f"{self._where(act)} : génération du PDF impossible, une bibliothèque système "
+                               f"manque ({exc}). Correction : installez les paquets libpango-1.0-0, "
+                               "libpangoft2-1.0-0, libharfbuzz-subset0 et fonts-dejavu-core (Debian).") from exc
+            raise PdfError(f"{self._where(act)} : génération du PDF impossible ({exc}). Correction : vérifiez "
+                           f"l'espace disque et les droits du dossier {self.cache_dir}.") from exc
+        except Exception as exc:  # WeasyPrint on unusual content: name the act, never a bare traceback
+            raise PdfError(f"{self._where(act)} : génération du PDF impossible ({type(exc).__name__} : {exc}). "
+                           "Correction : simplifiez la mise en forme du texte (tableaux très larges, "
+                           "éléments imbriqués) ou signalez le problème avec ce fichier.") from exc
+
+    def _where(self, act: Act) -> str:
+        return display_path(self.register.acts_root / act.source)
 
     def _remember(self, act: Act, path: Path) -> PdfFile:
         pdf = PdfFile(kind="genere", site_path=pdf_site_path(act), sha256=file_sha256(path),
@@ -536,5 +560,5 @@ def _copy_if_changed(source: Path, target: Path, sha256: str) -> None:
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(source.read_bytes())
+    shutil.copyfile(source, tmp)
     os.replace(tmp, target)
