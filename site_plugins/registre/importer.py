@@ -606,7 +606,7 @@ def body_markdown(analysis: Analysis, raw_lines: list[str], first: int, last: in
             text = text + part if text.endswith("-") and part[:1].islower() else f"{text} {part}"
         if not text:
             continue
-        out.append(_markdown_line(text, is_title=is_act and start == first))
+        out.append(_markdown_line(text, is_title=is_act and start == first, is_act=is_act))
     return "\n\n".join(out) + "\n"
 
 
@@ -614,11 +614,11 @@ def _strip_foreign_tags(line: str) -> str:
     return _TAG_RE.sub(lambda m: m.group(0) if m.group(1).lower() in ALLOWED_TAGS else "", line)
 
 
-def _markdown_line(text: str, *, is_title: bool) -> str:
+def _markdown_line(text: str, *, is_title: bool, is_act: bool) -> str:
     plain = clean_line(text)
-    if is_title or DISPOSITIF_RE.match(fold(plain)):
+    if is_title or is_act and DISPOSITIF_RE.match(fold(plain)):
         return f"**{plain}**"
-    article = ARTICLE_RE.match(text)
+    article = ARTICLE_RE.match(text) if is_act else None
     if article and article.end() < len(text):
         number = re.sub(r"\s", "", article[2])
         return f"**{article[1]} {number} :** {text[article.end():].strip()}"

@@ -120,6 +120,7 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
                                           "créez le dossier acts/ ou indiquez le bon chemin.", "acts.missing"))
         return register
     headless: list[tuple[Path, str, FrontMatterError]] = []
+    declared: set[str] = set()
     for file in iter_act_files(acts_root):
         shown = display_path(file)
         rel = file.relative_to(acts_root).as_posix()
@@ -144,7 +145,9 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
         register.diagnostics.extend(diags)
         if act is not None:
             register.acts.append(act)
-    annexed = {annex.path for act in register.acts for annex in act.annexes}
+        else:  # its annexes are still annexes, not acts without a header
+            declared.update(_declared_annexes(source, rel))
+    annexed = {annex.path for act in register.acts for annex in act.annexes} | declared
     for file, rel, exc in headless:
         if rel in annexed:
             register.annex_files.add(rel)
@@ -154,3 +157,23 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
     if run_rules:
         register.diagnostics.extend(check_register(register))
     return register
+
+
+def _declared_annexes(source, rel: str) -> set[str]:
+    """Annex paths an act names even when its front matter has errors."""
+    import yaml
+
+    from .paths import normalise_relative
+
+    found: set[str] = set()
+    for key, value in source.front.value:
+        if getattr(key, "value", None) != "annexes" or not isinstance(value, yaml.SequenceNode):
+            continue
+        for item in value.value:
+            if isinstance(item, yaml.MappingNode):
+                item = next((v for k, v in item.value if getattr(k, "value", None) == "fichier"), None)
+            if isinstance(item, yaml.ScalarNode) and item.value:
+                path, problem = normalise_relative(rel, item.value)
+                if not problem:
+                    found.add(path)
+    return found

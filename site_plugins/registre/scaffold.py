@@ -94,8 +94,8 @@ def numbers_in_files(acts_root: Path, act_type: ActType, year: int) -> dict[int,
     if acts_root.is_dir():
         for path in sorted(acts_root.rglob(f"{act_type.value}-{year}-*.md")):
             match = pattern.match(path.name)
-            if match:
-                found.setdefault(int(match[1]), path)
+            if match and (int(match[1]) not in found or path.name == f"{act_type.value}-{year}-{match[1]}.md"):
+                found[int(match[1])] = path  # the act's own file rather than its annex
     return found
 
 
