@@ -307,6 +307,7 @@ class PdfStats:
     rendered: int = 0
     reused: int = 0
     seconds: float = 0.0
+    workers: int = 0
 
 
 class ActPdfs:
@@ -451,6 +452,7 @@ class ActPdfs:
             started = clock.perf_counter()
             workers = _workers(len(pending))
             context = _pool_context() if workers > 1 and len(pending) >= POOL_THRESHOLD else None
+            self.stats.workers = max(self.stats.workers, 1 if context is None else workers)
             if context is None:
                 for act, _, job in pending:
                     self._render(act, job, _render_to_file)
@@ -518,7 +520,8 @@ class ActPdfs:
         stats = self.stats
         done = f"registre : PDF des actes : {stats.rendered} générés, {stats.reused} repris du cache"
         if stats.rendered:
-            done += f" ({stats.seconds * 1000 / stats.rendered:.0f} ms par PDF généré)"
+            done += (f" ({stats.seconds * 1000 / stats.rendered:.0f} ms par PDF généré, "
+                     f"{stats.workers} processus)")
         return done + "."
 
 
