@@ -27,6 +27,7 @@ from .jsonld import jsonld, script_json
 from .outputs import BuildContext, run_steps
 from .pdf import pdfs_for
 from .register import Register, load_register
+from .search import search_fields
 
 log = logging.getLogger("mkdocs.plugins.registre")
 
@@ -95,6 +96,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         theme_dirs = config.theme.dirs
         theme_dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
         config.extra_css.append("assets/registre/registre.css")
+        config.extra_css.append("assets/registre/accessibilite.css")
         return config
 
     # -- pages ---------------------------------------------------------
@@ -119,6 +121,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         env.filters["date_fr_long"] = format_date_long
         env.filters["tojson_ld"] = script_json
         env.filters["act_jsonld"] = jsonld
+        env.filters["search_fields"] = search_fields
         # Act pages show the size and SHA-256 of the very PDFs the post-build step writes.
         build = self.build_context(config)
         pdfs = pdfs_for(build.register, build.cache_dir, build.site_url)

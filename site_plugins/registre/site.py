@@ -154,6 +154,8 @@ def extra_page_providers():
     # e.g. from .verify_page import verify_pages; providers.append(verify_pages)
     from .exports import donnees_pages; providers.append(donnees_pages)
     from .verify_page import verify_pages; providers.append(verify_pages)
+    from .search import search_pages; providers.append(search_pages)
+    from .matieres import matiere_pages; providers.append(matiere_pages)
     return providers
 
 
