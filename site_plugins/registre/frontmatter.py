@@ -154,6 +154,8 @@ def compose(path: str, yaml_text: str, first_line: int) -> yaml.MappingNode:
             "vérifiez l'indentation (des espaces, pas de tabulation), les deux-points après chaque clé "
             "et mettez entre guillemets les textes qui contiennent « : » ou « # ».",
             "yaml.syntax")) from None
+    except RecursionError:
+        raise FrontMatterError(_too_deep(path, first_line)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise FrontMatterError(error(path, first_line, f"en-tête YAML illisible : {exc}.",
                                      "vérifiez la syntaxe de l'en-tête.", "yaml.syntax")) from None
@@ -161,12 +163,39 @@ def compose(path: str, yaml_text: str, first_line: int) -> yaml.MappingNode:
         raise FrontMatterError(error(path, first_line, "l'en-tête YAML est vide.",
                                      "décrivez l'acte : type, numero, date, objet, signataire…",
                                      "frontmatter.empty"))
+    if _depth(node) > MAX_DEPTH:
+        raise FrontMatterError(_too_deep(path, first_line))
     if not isinstance(node, yaml.MappingNode):
         raise FrontMatterError(error(path, first_line + node.start_mark.line,
                                      "l'en-tête YAML doit être une liste de clés « clé: valeur ».",
                                      "écrivez une clé par ligne, par exemple « type: decision ».",
                                      "frontmatter.not_mapping"))
     return node
+
+
+MAX_DEPTH = 10  # an act nests at most three levels (annexes: - fichier: …)
+
+
+def _depth(node: yaml.Node) -> int:
+    """Nesting depth of a YAML tree, without recursion."""
+    deepest = 0
+    stack = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        if isinstance(current, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in current.value for child in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in current.value)
+    return deepest
+
+
+def _too_deep(path: str, line: int):
+    return error(path, line, "en-tête YAML trop imbriqué (listes ou blocs les uns dans les autres).",
+                 "un acte n'a besoin que de « clé: valeur », de blocs sur un niveau et de listes simples.",
+                 "yaml.depth")
 
 
 _PROBLEMS = {

@@ -13,6 +13,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Iterable
 
 from .diagnostics import Diagnostic, error
+from .frontmatter import MAX_FILE_BYTES
 
 if TYPE_CHECKING:  # pragma: no cover
     from .register import Register
@@ -51,6 +52,8 @@ def rule_placeholders(register: Register) -> Iterable[Diagnostic]:
         if file.relative_to(register.acts_root).as_posix() in known:
             continue
         try:
+            if file.stat().st_size > MAX_FILE_BYTES:
+                continue  # refused by the reader (too large), not read again here
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue  # reported by the reader

@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 from .actes import check_ar
 from .dates import format_date
 from .diagnostics import Diagnostic, error, warning
+from .html_policy import rule_html_annexes
 from .integrity import rule_integrity
 from .model import Act, ActType, Portee, TransmissionStatus
 from .nomenclature import rule_matiere_nomenclature
@@ -279,7 +280,7 @@ def rule_donne_acte(register: Register) -> Iterable[Diagnostic]:
 RULES: tuple[Rule, ...] = (
     rule_dates_order, rule_transmission, rule_vote, rule_files, rule_recours, rule_html_body,
     rule_numbering, rule_filename, rule_references, rule_donne_acte, rule_matiere_nomenclature,
-    rule_placeholders, rule_original_pdf, rule_integrity,
+    rule_placeholders, rule_original_pdf, rule_integrity, rule_html_annexes,
 )
 
 

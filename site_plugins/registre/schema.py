@@ -212,7 +212,8 @@ class _Reader:
         if value in FALSE_WORDS:
             return False
         self.err(node, f"« {key} » doit valoir « true » ou « false », pas « {value[:20]} ».",
-                 f"écrivez « {key}: true ».", "value.boolean")
+                 f"écrivez « {key.rsplit('.', 1)[-1]}: true » (les mots oui, non, yes, no, on, off ne sont pas "
+                 "acceptés : YAML les lit de façons différentes).", "value.boolean")
         return None
 
     def text_list(self, node: yaml.Node, key: str) -> list[tuple[str, yaml.Node]]:
@@ -424,6 +425,10 @@ def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Ac
                 r.err(top["original"], f"« original » : {problem}", "indiquez un fichier PDF placé dans acts/.",
                       "path.outside")
 
+    if not source.body.strip():
+        r.err(max(source.body_line - 1, 1), "le texte de l'acte manque : rien n'est écrit après l'en-tête.",
+              "copiez sous la ligne « --- » le texte intégral de l'acte signé : un acte est publié en entier "
+              "(R2131-1 CGCT).", "body.empty")
     if any(d.is_error for d in r.diags):
         return None, r.diags
     assert act_type and numero and act_date and objet and signataire and transmission
