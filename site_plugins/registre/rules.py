@@ -20,6 +20,7 @@ from .model import Act, ActType, Portee, TransmissionStatus
 from .nomenclature import rule_matiere_nomenclature
 from .original_pdf import rule_original_pdf
 from .paths import check_inside
+from .personal_data import rule_personal_data
 from .placeholders import rule_placeholders
 from .register import Register, display_path
 
@@ -280,7 +281,7 @@ def rule_donne_acte(register: Register) -> Iterable[Diagnostic]:
 RULES: tuple[Rule, ...] = (
     rule_dates_order, rule_transmission, rule_vote, rule_files, rule_recours, rule_html_body,
     rule_numbering, rule_filename, rule_references, rule_donne_acte, rule_matiere_nomenclature,
-    rule_placeholders, rule_original_pdf, rule_integrity, rule_html_annexes,
+    rule_placeholders, rule_original_pdf, rule_integrity, rule_html_annexes, rule_personal_data,
 )
 
 
