@@ -71,9 +71,16 @@ def assert_matches_transcription(act, draft_path: Path):
     assert "**DECISION DU MAIRE N°11/2025**" in act.body
 
 
-def fill_publication(path: Path, day: str = "2025-06-02") -> None:
+def fill_missing(path: Path, day: str = "2025-06-02") -> None:
+    """What the document cannot give: the date of mise en ligne and the matière."""
     text = path.read_text(encoding="utf-8")
-    lines = [f"  date: {day}" if line.startswith("  date:  # À COMPLÉTER") else line for line in text.split("\n")]
+    lines = []
+    for line in text.split("\n"):
+        if line.startswith("  date:  # À COMPLÉTER"):
+            line = f"  date: {day}"
+        elif line.startswith("matiere:  # À COMPLÉTER"):
+            line = 'matiere: "8.1"'
+        lines.append(line)
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -92,7 +99,7 @@ def test_seed_text_becomes_the_transcribed_decision(project):
     assert "30 mai 2025" in found and "Patrick PASCAL, Maire" in found and "ligne 23" in found
     assert "3 0 MAI 2025" in out  # the OCR slip is pointed out for proofreading
     # The draft matches the transcription, on every field the document states…
-    fill_publication(draft)
+    fill_missing(draft)
     act, diags = load(draft, project.acts)
     assert act is not None, diags
     assert_matches_transcription(act, draft)
@@ -104,9 +111,9 @@ def test_draft_is_refused_by_check_only_for_what_the_document_lacks(project):
     result = project.registre("check", "--format", "json")
     assert result.returncode == 1
     errors = [d for d in json.loads(result.stdout) if d["severity"] == "erreur"]
-    assert [(d["path"], d["code"]) for d in errors] == [("acts/2025/decision-2025-11.md", "value.empty")]
-    assert "publication.date" in errors[0]["message"]
-    fill_publication(project.acts / "2025" / "decision-2025-11.md")
+    assert {(d["path"], d["code"]) for d in errors} == {("acts/2025/decision-2025-11.md", "value.empty")}
+    assert sorted(d["message"] for d in errors) == ["« matiere » est vide.", "« publication.date » est vide."]
+    fill_missing(project.acts / "2025" / "decision-2025-11.md")
     result = project.registre("check")
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -117,7 +124,7 @@ def test_seed_as_pdf_gives_the_same_draft(project, tmp_path):
     result = project.registre("import", str(pdf), "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert "(PDF, " in out.read_text(encoding="utf-8")
-    fill_publication(out)
+    fill_missing(out)
     act, diags = load(out, out.parent)
     assert act is not None, diags
     assert_matches_transcription(act, out)

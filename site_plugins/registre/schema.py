@@ -52,6 +52,7 @@ KEY_LABELS = {
     "portee": "la portée de l'arrêté (reglementaire, individuel ou espece)",
     "notification": "la date de notification (acte individuel, L2131-1 II CGCT)",
     "publication": "la date de mise en ligne (R2131-1 CGCT)",
+    "matiere": "le code matière @ctes entre guillemets, par exemple « matiere: \"8.1\" »",
 }
 
 
