@@ -656,7 +656,8 @@ def missing_items(analysis: Analysis, act_type: ActType | None) -> list[str]:
     if analysis.recours is None:
         missing.append("mention des voies et délais de recours : absente ; la page de l'acte affichera la "
                        "mention standard.")
-    missing.append("matière (code de la nomenclature @ctes) : jamais écrite sur l'acte ; facultative, à ajouter.")
+    missing.append("matière (code de la nomenclature @ctes) : jamais écrite sur l'acte ; indiquez celle choisie "
+                   "lors de la télétransmission.")
     return missing
 
 
