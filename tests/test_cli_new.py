@@ -196,3 +196,38 @@ def test_help_is_in_french(project, command):
     assert "afficher cette aide et quitter" in result.stdout
     for english in ("usage:", "show this help", "optional arguments", "positional arguments"):
         assert english not in result.stdout
+
+
+def test_check_json_for_editors_and_ci(project):
+    project.add("2025/decision-2025-11.md", VALID_DECISION.replace(
+        "objet: Convention ENT-école 2025-2026", "objet: À compléter"))
+    code, diags = check_json(project)
+    assert code == 1
+    (diag,) = [d for d in diags if d["severity"] == "erreur"]
+    assert set(diag) == {"path", "line", "severity", "message", "fix", "code"}
+    assert diag == {"path": "acts/2025/decision-2025-11.md", "line": 5, "severity": "erreur",
+                    "message": "« objet » contient encore « À COMPLÉTER ».",
+                    "fix": "remplacez « À COMPLÉTER » par la valeur de l'acte signé.", "code": "placeholder.left"}
+    project.add("2025/decision-2025-11.md", VALID_DECISION)
+    code, diags = check_json(project)
+    assert (code, diags) == (0, [])
+
+
+def test_guide_commands_exist_with_their_options(project):
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "guide-de-saisie.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(?:bash|console)\n(.*?)```", guide, re.S)
+    commands = [line.split("#")[0].strip().lstrip("$ ").strip() for block in blocks for line in block.split("\n")]
+    commands = [c for c in commands if c.startswith("registre ")]
+    assert len(commands) >= 6
+    seen = set()
+    for command in commands:
+        words = command.split()
+        sub = words[1]
+        if sub.startswith("-"):
+            continue
+        help_text = project.registre(sub, "--help").stdout
+        assert help_text.startswith("utilisation : registre"), command
+        for option in (w for w in words[2:] if w.startswith("--")):
+            assert option in help_text, f"{command}: {option}"
+        seen.add(sub)
+    assert {"new", "check", "import", "donne-acte"} <= seen

@@ -231,3 +231,18 @@ def test_unreadable_documents_get_french_errors(project, tmp_path):
         assert "Correction" in result.stderr
         assert "Traceback" not in result.stderr
     assert not list(project.acts.rglob("*.md"))
+
+
+def test_misread_qualite_is_understood_and_pointed_out(project, tmp_path):
+    text = SEED.read_text(encoding="utf-8").replace("Le Maire\n\nLe Mane\n", "Le Mane\n", 1)
+    assert "Le Maire\n" not in text.split("Fait à")[1].split("Patrick PASCAL")[0]
+    doc = tmp_path / "ocr.txt"
+    doc.write_text(text, encoding="utf-8")
+    out = tmp_path / "d.md"
+    result = project.registre("import", str(doc), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "qualité lue « Le Mane »" in result.stdout and "« Maire »" in result.stdout
+    fill_missing(out)
+    act, diags = load(out, tmp_path)
+    assert act is not None, diags
+    assert act.signataire == transcribed().signataire
