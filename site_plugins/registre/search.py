@@ -101,9 +101,10 @@ def index_site(build: BuildContext) -> None:
                                "Correction : vérifiez l'installation de « pagefind[bin] » et relancez "
                                "la construction.") from None
     if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip()
+        lines = (result.stderr or result.stdout).splitlines()
+        detail = " ".join(dict.fromkeys(line.strip() for line in lines if line.strip()))  # once each
         raise SearchIndexError(f"recherche : Pagefind a échoué sur {site_dir} (code {result.returncode}) : "
-                               f"{detail}. Correction : lisez le message de Pagefind ci-dessus ; une page "
+                               f"{detail} Correction : lisez le message de Pagefind ci-dessus ; une page "
                                "HTML illisible ou un disque plein en sont les causes habituelles.")
     for line in (result.stderr or "").splitlines():
         if line.strip():
