@@ -21,18 +21,23 @@ if TYPE_CHECKING:  # pragma: no cover
 MARKER = "À COMPLÉTER"
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).upper()
-
-
-_MARKER_RE = re.compile(r"A\s+COMPLETER")
+# In the text of an act, the marker in capitals (« À COMPLÉTER », « A COMPLETER »), or in any case
+# inside an HTML comment: a sentence such as « le dossier est à compléter » stays legitimate text.
+_BODY_RES = (re.compile(r"[AÀ]\s+COMPL[EÉ]TER"),
+             re.compile(r"<!--(?:(?!-->).)*?[aà]\s+compl[eé]ter", re.I | re.S))
+# In a front matter value, any case: « objet: à compléter » is never an objet.
+_VALUE_RE = re.compile(r"[aà]\s+compl[eé]ter", re.I)
 
 
 def marker_lines(text: str) -> list[tuple[int, str]]:
-    """(1-based line, line text) of each line carrying the marker (any case, accents optional)."""
-    return [(number, line.strip()) for number, line in enumerate(text.split("\n"), start=1)
-            if _MARKER_RE.search(_fold(line))]
+    """(1-based line, line text) of each line of an act's text where a marker is."""
+    text = unicodedata.normalize("NFC", text)
+    starts = sorted({m.start() for pattern in _BODY_RES for m in pattern.finditer(text)})
+    if not starts:
+        return []
+    lines = text.split("\n")
+    found = sorted({text.count("\n", 0, start) + 1 for start in starts})
+    return [(number, lines[number - 1].strip()) for number in found]
 
 
 def rule_placeholders(register: Register) -> Iterable[Diagnostic]:
@@ -43,7 +48,7 @@ def rule_placeholders(register: Register) -> Iterable[Diagnostic]:
     for act in register.acts:
         path = display_path(register.acts_root / act.source)
         for key, value in _flat(act.raw):
-            if isinstance(value, str) and _MARKER_RE.search(_fold(value)):
+            if isinstance(value, str) and _VALUE_RE.search(unicodedata.normalize("NFC", value)):
                 yield error(path, act.line_of(key), f"« {key} » contient encore « {MARKER} ».",
                             f"remplacez « {MARKER} » par la valeur de l'acte signé.", "placeholder.left")
         yield from _body_diagnostics(path, act.body, act.body_line)
@@ -57,7 +62,7 @@ def rule_placeholders(register: Register) -> Iterable[Diagnostic]:
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue  # reported by the reader
-        if not _MARKER_RE.search(_fold(text)):
+        if not marker_lines(text):
             continue
         lines = text.replace("\r\n", "\n").split("\n")
         if not lines or lines[0].strip() != "---":
