@@ -232,7 +232,7 @@ NUMBER_RE = re.compile(r"\bn\s*[°º o]\s*(\d{1,4})\s*[/\-_.]\s*(\d{2,4})\b|\bn\
 DISPOSITIF_RE = re.compile(r"^(decide|arrete|delibere|decident)\s*:?$")
 ARTICLE_RE = re.compile(r"^(?:<u>|\*\*)?\s*(article)\s+(\d+|1\s?er|premier)\s*(?:er)?\s*(?:</u>|\*\*)?\s*[:.\-–]?\s*"
                         r"(?:</u>|\*\*)?\s*:?\s*", re.I)
-FAIT_RE = re.compile(r"\bfait\s+(?:et\s+delibere\s+)?(?:a|en\s+mairie\s+de)\s+[^,\n]{2,80}?,?\s+le\b")
+FAIT_RE = re.compile(r"\bfait\s+(?:et\s+delibere\s+)?(?:a|en\s+mairie\s+de)\s+[^,\n]{1,80}?,?\s+le\b")
 SEANCE_RE = re.compile(r"\bseance\s+(?:publique\s+)?(?:du\s+conseil\s+municipal\s+)?du\b")
 OBJET_RE = re.compile(r"^objet\s*:\s*(.+)$")
 TITLE_OBJET_RE = re.compile(r"\b(portant|relatif|relative|relatifs|relatives|concernant|fixant|instituant|"
