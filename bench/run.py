@@ -64,7 +64,7 @@ DEFAULT_SIZES = (2000, 10000)
 LARGE_SIZE = 100_000
 BASELINE_SIZE = 2000
 DEFAULT_QUERY = "stationnement"
-RESULTS_SHOWN = 5  # results whose fragments a search page loads (Pagefind UI default page)
+RESULTS_SHOWN = 5  # results whose fragments are loaded when the site has no search box (JS API)
 PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "MarkupSafe", "PyYAML",
             "pagefind", "weasyprint", "registre")
 # MkDocs always adds these to the markdown_extensions of mkdocs.yml.
@@ -252,18 +252,23 @@ async ([query, shown]) => {
   const pagefind = await import("/pagefind/pagefind.js");
   const search = await pagefind.search(query);
   const data = await Promise.all(search.results.slice(0, shown).map((r) => r.data()));
-  return {results: search.results.length, titles: data.map((d) => d.meta && d.meta.title)};
+  return search.results.length;
 }
 """
+# Search boxes of the Pagefind UIs (Component UI, Default UI, Modular UI), tried in this order.
+SEARCH_INPUTS = ("pagefind-input input", "input.pagefind-ui__search-input", "input[data-pagefind-input]")
 
 
 def search_cost(site: Path, query: str) -> dict:
     """Bytes of the Pagefind files a browser loads for one query (hook: None fields before Pagefind).
 
-    Opens the search page (``recherche/``, else the home page), runs ``query`` with the Pagefind JS API (the module
-    the search box uses), loads the first :data:`RESULTS_SHOWN` results, and
-    sums the on-disk size of every distinct file requested under /pagefind/
-    (uncompressed: an upper bound of the bytes on the wire)."""
+    Opens the search page (``recherche/``, else the home page) in Chromium and
+    types ``query`` into its Pagefind search box, as a citizen would; without
+    a search box, runs the query with the Pagefind JS API and loads the first
+    :data:`RESULTS_SHOWN` results.  Sums the on-disk size of every distinct
+    file requested under /pagefind/ (uncompressed: an upper bound of the bytes
+    on the wire), split into what the page loads before the query and what
+    the query adds."""
     if not (site / "pagefind" / "pagefind.js").exists():
         return {"search_bytes": None, "search_note": "pas d'index Pagefind dans le site"}
     try:
@@ -272,28 +277,58 @@ def search_cost(site: Path, query: str) -> dict:
         return {"search_bytes": None, "search_note": "Playwright absent"}
     requested: list[str] = []
     start_page = "/recherche/" if (site / "recherche" / "index.html").exists() else "/"
+    method = "api"
     with serve(site) as base, sync_playwright() as playwright:
         browser = _launch(playwright)
         page = browser.new_page()
         page.on("request", lambda request: requested.append(request.url))
         page.goto(base + start_page, wait_until="networkidle")
         at_load = len(requested)
-        found = page.evaluate(SEARCH_JS, [query, RESULTS_SHOWN])
+        for selector in SEARCH_INPUTS:
+            box = page.locator(selector)
+            if box.count():
+                box.first.fill(query)
+                method = f"ui ({selector})"
+                break
+        else:
+            page.evaluate(SEARCH_JS, [query, RESULTS_SHOWN])
+        page.wait_for_timeout(1000)  # search boxes debounce the input
         page.wait_for_load_state("networkidle")
+        # The same query through the JS API alone, from the home page, in a fresh context: what the
+        # index itself costs, whatever the search page preloads.
+        api_requested: list[str] = []
+        context = browser.new_context()
+        api_page = context.new_page()
+        api_page.goto(base + "/", wait_until="networkidle")
+        api_page.on("request", lambda request: api_requested.append(request.url))
+        api_results = api_page.evaluate(SEARCH_JS, [query, RESULTS_SHOWN])
+        api_page.wait_for_load_state("networkidle")
         browser.close()
-    files: dict[str, int] = {}
-    for index, url in enumerate(requested):
-        path = url.split(base, 1)[-1].split("?", 1)[0]
-        if path.startswith("/pagefind/") and path not in files:
-            target = site / path.lstrip("/")
-            files[path] = target.stat().st_size if target.is_file() else 0
-    kinds: dict[str, int] = {}
-    for path, size in files.items():
-        kind = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else "other"
-        kinds[kind] = kinds.get(kind, 0) + size
-    return {"search_bytes": sum(files.values()), "search_requests": len(files), "search_by_kind": kinds,
-            "search_results": found["results"], "search_query": query, "search_page": start_page,
-            "search_requests_at_page_load": at_load}
+
+    def sizes(urls: list[str]) -> dict[str, int]:
+        files: dict[str, int] = {}
+        for url in urls:
+            path = url.split(base, 1)[-1].split("?", 1)[0]
+            if path.startswith("/pagefind/") and path not in files:
+                target = site / path.lstrip("/")
+                files[path] = target.stat().st_size if target.is_file() else 0
+        return files
+
+    at_page_load = sizes(requested[:at_load])
+    every = sizes(requested)
+    api = sizes(api_requested)
+    by_kind: dict[str, list[int]] = {}
+    for path, size in every.items():
+        name = path.rsplit("/", 1)[-1]
+        kind = name.rsplit(".", 1)[-1] if "." in name else "other"
+        entry = by_kind.setdefault(kind, [0, 0])
+        entry[0] += 1
+        entry[1] += size
+    return {"search_bytes": sum(every.values()), "search_requests": len(every),
+            "search_bytes_page_load": sum(at_page_load.values()), "search_requests_page_load": len(at_page_load),
+            "search_by_kind": {k: {"files": v[0], "bytes": v[1]} for k, v in sorted(by_kind.items())},
+            "search_query": query, "search_page": start_page, "search_method": method,
+            "search_bytes_api": sum(api.values()), "search_requests_api": len(api), "search_results_api": api_results}
 
 
 # ---------------------------------------------------------------------------
@@ -720,7 +755,9 @@ def secs(value) -> str:
 
 def search_cell(record: dict) -> str:
     if record.get("search_bytes") is not None:
-        return f"{kib(record['search_bytes'])} ({record['search_requests']} fichiers)"
+        return (f"{kib(record['search_bytes'])} ({record['search_requests']} fichiers, dont "
+                f"{kib(record.get('search_bytes_page_load'))} au chargement de la page) ; API seule : "
+                f"{kib(record.get('search_bytes_api'))}")
     if record.get("lunr_index_bytes"):
         return f"n/a (pas de Pagefind ; index lunr entier : {mib(record['lunr_index_bytes'])})"
     return "n/a"
@@ -764,9 +801,11 @@ def render_markdown(results: dict) -> str:
         "- *Borne inférieure* : un seul processus Python qui lit l'en-tête de chaque acte avec le lecteur du "
         "projet (`registre.frontmatter` + `registre.schema`) et rend son Markdown avec python-markdown et les "
         "extensions de mkdocs.yml (temps réel, démarrage de Python compris, comme la construction).",
-        "- *Recherche* : octets (taille sur disque, non compressés) des fichiers `/pagefind/` qu'un navigateur "
-        f"charge pour une requête et l'affichage des {RESULTS_SHOWN} premiers résultats ; « n/a » tant que le site "
-        "n'a pas d'index Pagefind.",
+        "- *Recherche* : octets (taille sur disque, non compressés) des fichiers `/pagefind/` que Chromium "
+        f"charge en ouvrant la page de recherche puis en tapant la requête `{DEFAULT_QUERY}` dans la boîte de "
+        "recherche (chargement de la page compris) ; *API seule* : la même requête par l'API JavaScript de "
+        f"Pagefind depuis la page d'accueil, avec les {RESULTS_SHOWN} premiers résultats (ce que coûte l'index, "
+        "quelle que soit l'interface) ; « n/a » tant que le site n'a pas d'index Pagefind.",
         "- *Ajout d'un acte* : un arrêté ajouté au registre de N actes, puis `mkdocs build` avec le cache de la "
         "construction complète.",
         "",
