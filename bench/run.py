@@ -535,14 +535,22 @@ def _short(filename: str) -> str:
     return filename
 
 
-def profile_build(n: int) -> dict:
+def profile_build(n: int, *, warm: bool = False) -> dict:
+    """cProfile of ``mkdocs build``; ``warm`` keeps .cache/ (PDFs and other cached outputs are reused)."""
     project = ensure_register(n)
-    clean_outputs(project)
+    if warm:
+        shutil.rmtree(project / "site", ignore_errors=True)
+        if not (project / ".cache").exists():
+            print(f"[{n}] pas de cache : construction préalable pour le remplir…", flush=True)
+            measure(mkdocs_build(), project, label=f"prewarm-n{n}")
+    else:
+        clean_outputs(project)
     prof = OUT / f"profile-n{n}.prof"
     result = measure(python("-m", "cProfile", "-o", str(prof), "-m", "mkdocs", "build"), project,
                      label=f"profile-n{n}")
     analysis = analyse_profile(prof)
     analysis["wall_s_under_cprofile"] = result["wall_s"]
+    analysis["warm"] = warm
     analysis["n"] = n
     analysis["date"] = now()
     (OUT / f"profile-n{n}.json").write_text(json.dumps(analysis, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -551,7 +559,8 @@ def profile_build(n: int) -> dict:
 
 
 def print_profile(analysis: dict) -> None:
-    print(f"\nProfil (cProfile) de la construction de {analysis['n']} actes : {analysis['total_s']} s "
+    print(f"\nProfil (cProfile) de la construction {'à chaud' if analysis.get('warm') else 'à froid'} de "
+          f"{analysis['n']} actes : {analysis['total_s']} s "
           f"dans build() ; {analysis['wall_s_under_cprofile']} s au total sous cProfile.")
     print("\nÉtapes (temps cumulé) :")
     for stage in analysis["stages"]:
@@ -875,8 +884,10 @@ def render_markdown(results: dict) -> str:
     lines += ["Machine partagée : les temps varient de quelques pour cent d'une exécution à l'autre.", ""]
     profile = results.get("profile")
     if profile:
-        lines += [f"## Profil de la construction de {num(profile['n'])} actes (cProfile, {profile['date'][:10]})"
-                  , "",
+        kind = ("à chaud : .cache/ de la construction précédente gardé, PDF repris du cache" if profile.get("warm")
+                else "à froid")
+        lines += [f"## Profil de la construction de {num(profile['n'])} actes (cProfile, {profile['date'][:10]}, "
+                  f"{kind})", "",
                   f"Temps sous cProfile : {secs(profile['wall_s_under_cprofile'])} (cProfile ralentit le code "
                   "Python ; les proportions comptent, pas les secondes). Temps cumulés (les étapes s'emboîtent) :",
                   "", "| Étape | Temps cumulé | Part | Appels |", "|---|---:|---:|---:|"]
@@ -905,6 +916,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="seulement la génération et `registre check` (pas de site)")
     parser.add_argument("--profile", action="store_true",
                         help="profiler (cProfile) la construction du plus grand N au lieu de la mesurer")
+    parser.add_argument("--warm", action="store_true",
+                        help="avec --profile : garder .cache/ (profil d'une reconstruction, PDF en cache)")
     parser.add_argument("--query", default=DEFAULT_QUERY, help="requête de recherche mesurée")
     parser.add_argument("--no-search", action="store_true", help="ne pas mesurer la recherche")
     parser.add_argument("--no-incremental", action="store_true", help="ne pas mesurer l'ajout d'un acte")
@@ -926,7 +939,7 @@ def main(argv: list[str] | None = None) -> int:
     results = load_results()
     info = machine()
     if args.profile:
-        analysis = profile_build(max(sizes))
+        analysis = profile_build(max(sizes), warm=args.warm)
         if not args.no_write:
             results["profile"] = analysis
             save_results(results)
