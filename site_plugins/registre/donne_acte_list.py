@@ -14,8 +14,6 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import jinja2
-
 from .dates import format_date
 from .delegations import alinea_label
 from .lifecycle import is_online
@@ -148,7 +146,9 @@ def render_markdown(listing: DonneActeList) -> str:
 
 
 @lru_cache(maxsize=1)
-def _html_environment() -> jinja2.Environment:
+def _html_environment():
+    import jinja2  # imported on use: `registre check` does not need it
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["date_fr"] = format_date

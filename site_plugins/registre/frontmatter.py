@@ -117,19 +117,23 @@ def _compose_fast(yaml_text: str) -> yaml.Node | None:
         node = yaml.compose(yaml_text, Loader=loader)
     except yaml.YAMLError:
         return None
-    seen: set[int] = set()
+    # No « * » in the text, so no alias: the tree is a tree and this walk ends.
+    scalar, mapping = yaml.ScalarNode, yaml.MappingNode
     stack = [node] if node is not None else []
     while stack:
         current = stack.pop()
-        if id(current) in seen:  # a node reached twice is an alias: never expected here
-            return None
-        seen.add(id(current))
-        if isinstance(current, yaml.ScalarNode):
+        kind = current.__class__
+        if kind is scalar:
             if current.style == "":
                 current.style = None
-        elif isinstance(current, yaml.MappingNode):
+        elif kind is mapping:
             for key, value in current.value:
-                stack.extend((key, value))
+                if key.__class__ is scalar:
+                    if key.style == "":
+                        key.style = None
+                else:
+                    stack.append(key)
+                stack.append(value)
         else:
             stack.extend(current.value)
     return node

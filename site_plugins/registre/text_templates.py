@@ -16,7 +16,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import jinja2
 import yaml
 
 from .dates import format_date, format_date_long
@@ -52,7 +51,9 @@ def markdown_text(value: object) -> str:
 
 
 @lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
+def environment():
+    import jinja2  # imported on use: `registre check` does not need it
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=False,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)

@@ -10,8 +10,6 @@ import yaml
 
 from ..config import _LenientLoader
 from ..diagnostics import has_errors, summary
-from ..donne_acte_list import DonneActeError, donne_acte_list, render_markdown, write_pdf
-from ..register import display_path, load_register
 from .common import add_config_argument, resolve
 from .new import iso_date
 
@@ -38,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..donne_acte_list import DonneActeError, donne_acte_list, render_markdown, write_pdf
+    from ..register import display_path, load_register
+
     config, mkdocs_yml, acts_root = resolve(args)
     register = load_register(acts_root, config)
     if has_errors(register.diagnostics):

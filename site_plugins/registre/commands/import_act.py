@@ -6,9 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..importer import DocumentError, plan_import, read_document
-from ..register import display_path, load_register
-from ..scaffold import ScaffoldError, parse_act_type, write_new
 from .common import add_config_argument, resolve
 from .new import iso_date
 
@@ -40,6 +37,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..importer import DocumentError, plan_import, read_document
+    from ..register import load_register
+    from ..scaffold import ScaffoldError, parse_act_type, write_new
+
     config, _, acts_root = resolve(args)
     try:
         document = read_document(args.document)
@@ -53,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
         targets = [plan.act_path] + ([plan.annex_path] if plan.annex_path else [])
         for target in targets:  # check both before writing either: nothing half-done
             if target.exists() or target.is_symlink():
+                from ..register import display_path
+
                 raise ScaffoldError(f"{display_path(target)} existe déjà : rien n'a été écrit.",
                                     "cet acte est peut-être déjà au registre ; sinon, choisissez un autre "
                                     "fichier avec -o.")
@@ -76,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(document: Path, plan) -> None:
+    from ..register import display_path
+
     print(f"Brouillon écrit : {display_path(plan.act_path)}")
     if plan.annex_path:
         print(f"Annexe écrite :   {display_path(plan.annex_path)}")

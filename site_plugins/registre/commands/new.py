@@ -7,8 +7,6 @@ import sys
 from datetime import date
 
 from ..model import Portee
-from ..register import display_path, load_register
-from ..scaffold import ScaffoldError, parse_act_type, prepare, render, target_path, write_new
 from .common import add_config_argument, resolve
 
 NAME = "new"
@@ -61,6 +59,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..register import display_path, load_register
+    from ..scaffold import ScaffoldError, parse_act_type, prepare, render, target_path, write_new
+
     config, _, acts_root = resolve(args)
     try:
         act_type = parse_act_type(args.type)
