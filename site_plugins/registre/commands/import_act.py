@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..importer import DocumentError, plan_import, read_document
-    from ..register import load_register
+    from ..register import display_path, load_register
     from ..scaffold import ScaffoldError, parse_act_type, write_new
 
     config, _, acts_root = resolve(args)
@@ -54,8 +54,6 @@ def run(args: argparse.Namespace) -> int:
         targets = [plan.act_path] + ([plan.annex_path] if plan.annex_path else [])
         for target in targets:  # check both before writing either: nothing half-done
             if target.exists() or target.is_symlink():
-                from ..register import display_path
-
                 raise ScaffoldError(f"{display_path(target)} existe déjà : rien n'a été écrit.",
                                     "cet acte est peut-être déjà au registre ; sinon, choisissez un autre "
                                     "fichier avec -o.")
