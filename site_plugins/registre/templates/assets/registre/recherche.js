@@ -77,9 +77,16 @@
         writeAddress(term, filters || {}, currentSort());
         // Without a query, the excerpts are only the first words of each act: hidden.
         root.classList.toggle("registre-search--browse", !term);
+        if (!more.expanding) more.reset();
+        more.expanding = false;
+      });
+      instance.on("results", function (result) {
+        more.update(result && result.results ? result.results.length : 0);
       });
       instance.triggerSearchWithFilters(query, state.filters);
     });
+
+    var more = moreResults(root, rerun);
 
     if (sortSelect) {
       sortSelect.addEventListener("change", function () {
@@ -88,6 +95,67 @@
       });
     }
     root.classList.toggle("registre-search--browse", !state.query);
+    foldFilters(root, Object.keys(state.filters).length > 0);
+  }
+
+  // Results come PAGE at a time (a register may hold 100,000 acts): a button shows the next ones and
+  // takes the keyboard focus to the first of them.
+  function moreResults(root, rerun) {
+    var results = root.querySelector("pagefind-results");
+    var button = root.querySelector(".registre-search__more-button");
+    var page = parseInt(results.getAttribute("max-results") || "0", 10) || 0;
+    var state = { expanding: false, shown: page, focusIndex: -1 };
+    state.reset = function () {
+      state.shown = page;
+      if (page) results.setAttribute("max-results", String(page));
+    };
+    state.update = function (total) {
+      if (!button || !page) return;
+      var left = total - state.shown;
+      button.hidden = left <= 0;
+      if (left > 0) {
+        var next = Math.min(left, page);
+        button.textContent = "Afficher " + (next > 1 ? "les " + next + " résultats suivants" : "le résultat suivant") +
+          " (" + state.shown + " affichés sur " + total + ")";
+      }
+      if (state.focusIndex >= 0) focusResult(state.focusIndex);
+      state.focusIndex = -1;
+    };
+    function focusResult(index) {
+      var tries = 0;
+      (function attempt() {
+        var item = results.querySelector('[data-pf-result-index="' + index + '"]');
+        var link = item && item.querySelector("a");
+        if (link) { link.focus(); return; }
+        if (item) item.scrollIntoView({ block: "center" });  // draws it (lazy results)
+        if (++tries < 60) window.setTimeout(attempt, 50);
+      })();
+    }
+    if (button) {
+      button.addEventListener("click", function () {
+        state.focusIndex = state.shown;
+        state.shown += page;
+        state.expanding = true;
+        results.setAttribute("max-results", String(state.shown));
+        rerun();
+      });
+    }
+    return state;
+  }
+
+  // Filters fold behind their title's button on a narrow screen (results first), unless some are set.
+  function foldFilters(root, active) {
+    var button = root.querySelector(".registre-search__filters-toggle");
+    var panel = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (!panel) return;
+    function show(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      panel.hidden = !open;
+    }
+    button.addEventListener("click", function () {
+      show(button.getAttribute("aria-expanded") !== "true");
+    });
+    show(active || window.matchMedia("(min-width: 50em)").matches);
   }
 
   if (document.readyState === "loading") {
