@@ -68,6 +68,7 @@ def sha(path: Path) -> str:
 def sealed_template(tmp_path_factory) -> Project:
     """The demo with a PDF annex added to arrêté 1/2025, sealed and built once."""
     proj = copy_demo(tmp_path_factory.mktemp("sealed") / "demo")
+    (proj.root / LEDGER).unlink(missing_ok=True)  # sealed here, from scratch
     arrete = proj.root / "acts/2025/arrete-2025-1.md"
     arrete.write_text(add_to_front_matter(arrete.read_text(encoding="utf-8"),
                                           "annexes:\n  - fichier: arrete-2025-1-plan.pdf\n"
@@ -294,6 +295,7 @@ def test_transmission_ar_added_to_sealed_act_passes(sealed_template, tmp_path):
     """en_attente when sealed → date and AR later: allowed, sealed by a complement line;
     rewritten afterwards: refused."""
     proj = copy_demo(tmp_path / "demo")
+    (proj.root / LEDGER).unlink(missing_ok=True)
     shutil.copytree(sealed_template.root / ".cache", proj.root / ".cache")  # PDFs of unchanged acts
     path = proj.acts / "2025" / "decision-2025-12.md"
     original = path.read_text(encoding="utf-8")

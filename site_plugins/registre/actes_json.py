@@ -88,4 +88,7 @@ def actes_document(register: Register, site_url: str) -> dict:
 
 
 def actes_json(register: Register, site_url: str) -> bytes:
-    return json.dumps(actes_document(register, site_url), ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    text = json.dumps(actes_document(register, site_url), ensure_ascii=False, indent=1)
+    # « < », « > », « & » as JSON escapes: same data, no markup for a careless consumer (issue 3).
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return text.encode("utf-8") + b"\n"

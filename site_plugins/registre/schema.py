@@ -33,7 +33,9 @@ CORRECTION_KEYS = ("modifie", "abroge", "retire", "rectifie")
 
 IDENTIFIER_RE = re.compile(r"^(deliberation|arrete|decision)-(\d{4})-([1-9]\d*)$")
 MATIERE_RE = re.compile(r"^[1-9](\.[1-9]\d?){0,4}$")
-HTML_RE = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>|<\s*/?\s*[A-Za-z]+\s*$")
+# What a browser reads as markup: « < » directly followed by a letter, « / », « ! » or « ? »
+# (a tag, an end tag, a comment); « a < b » and « < 10 € » stay text.
+HTML_RE = re.compile(r"<[A-Za-z/!?][^>\n]{0,38}>?")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 TRUE_WORDS = ("true",)
 FALSE_WORDS = ("false",)
