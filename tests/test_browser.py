@@ -403,3 +403,28 @@ def test_results_come_a_page_at_a_time(page, two_years_site):
         expect()(more).to_have_text("Afficher le résultat suivant (2 affichés sur 3)")
     finally:
         search_page.write_text(original, encoding="utf-8")
+
+
+def test_large_register_asks_for_a_word_first(page, two_years_site):
+    """Above FACETED_MAX_ACTS acts the page does not list every act (the whole index would be downloaded):
+    a hint until a word is typed, then results and filters (checked on a copy of the page)."""
+    search_page = two_years_site.root / "recherche" / "index.html"
+    original = search_page.read_text(encoding="utf-8")
+    try:
+        large = original.replace("<pagefind-config faceted preload", "<pagefind-config preload") \
+            .replace('class="registre-search"', 'class="registre-search registre-search--needs-query"')
+        assert large.count("registre-search--needs-query") == 1
+        search_page.write_text(large, encoding="utf-8")
+        page.goto(two_years_site.url + "recherche/")
+        page.wait_for_timeout(500)
+        expect()(page.locator(".registre-search__hint")).to_be_visible()
+        expect()(page.locator("pagefind-filter-pane")).to_be_hidden()
+        assert page.locator(".pf-result").count() == 0
+        page.locator("pagefind-input input").fill("tarifs")
+        wait_for_results(page, "3 résultats pour tarifs")
+        expect()(page.locator(".registre-search__hint")).to_be_hidden()
+        expect()(page.locator("details[data-filter-name='type']")).to_be_visible()
+        page.locator("details[data-filter-name='type']").get_by_label(re.compile(r"^Délibération")).check()
+        wait_for_results(page, "3 résultats pour tarifs")
+    finally:
+        search_page.write_text(original, encoding="utf-8")

@@ -147,6 +147,16 @@ def test_search_page(built_demo):
     assert "<noscript>" in html and "registre/matieres/" in html
 
 
+def test_listing_every_act_without_a_query_is_for_small_registers(built_demo, monkeypatch):
+    from registre import search
+    html = (built_demo.site / "recherche" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<pagefind-config faceted preload", html)  # 12 acts: listed without a query
+    register = demo_register()
+    assert next(search.search_pages(register)).data["search_faceted"] is True
+    monkeypatch.setattr(search, "FACETED_MAX_ACTS", len(register.online) - 1)
+    assert next(search.search_pages(register)).data["search_faceted"] is False
+
+
 # -- browse by matière -------------------------------------------------------
 
 def test_browse_by_matiere(built_demo):
