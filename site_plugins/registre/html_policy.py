@@ -25,6 +25,7 @@ COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 # Block nesting (quotes and lists inside each other): a signed act needs a few
 # levels; hundreds would exhaust the Markdown renderer's recursion.
 MAX_NESTING = 10
+NEST_START = frozenset(" \t>-*+0123456789")
 NEST_TOKEN_RE = re.compile(r"\s*(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s))")
 
 
@@ -54,7 +55,7 @@ def check_body(body: str) -> list[tuple[int, str, str]]:
             continue
         if in_fence:
             continue
-        if nesting(line) > MAX_NESTING:
+        if len(line) > MAX_NESTING and line[:1] in NEST_START and nesting(line) > MAX_NESTING:
             if too_deep:
                 continue
             too_deep = True

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -311,8 +312,11 @@ class Ledger:
         return result
 
 
+SHA_RE = re.compile(r"[0-9a-f]{64}")
+
+
 def _is_sha(value) -> bool:
-    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+    return isinstance(value, str) and SHA_RE.fullmatch(value) is not None
 
 
 def split_lines(data: bytes) -> list[bytes]:
@@ -483,7 +487,7 @@ def follow_up_changes(sealed: SealedAct, act) -> tuple[list[tuple[str, str]], di
     additions: dict = {}
 
     before, after = was.get("transmission"), now["transmission"]
-    if canonical_json(before) != canonical_json(after):
+    if before != after:
         state_before, state_after = transmission_state(before), transmission_state(after)
         if state_before == "en_attente" and state_after == "transmis":
             additions["transmission"] = after
