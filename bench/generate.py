@@ -1279,6 +1279,13 @@ def mkdocs_config(n: int, source: Path) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
 
 
+def refresh_config(out: Path, n: int, source_root: Path = ROOT) -> None:
+    """(Re)write mkdocs.yml and docs/ from the repository's current ones (the acts are kept)."""
+    shutil.rmtree(out / "docs", ignore_errors=True)
+    shutil.copytree(source_root / "docs", out / "docs")
+    (out / "mkdocs.yml").write_text(mkdocs_config(n, source_root / "mkdocs.yml"), encoding="utf-8")
+
+
 def generator_hash() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
@@ -1295,8 +1302,7 @@ def generate(n: int, out: Path, *, seed: int = DEFAULT_SEED, source_root: Path =
     if out.exists():
         shutil.rmtree(out)
     (out / "acts").mkdir(parents=True)
-    shutil.copytree(source_root / "docs", out / "docs")
-    (out / "mkdocs.yml").write_text(mkdocs_config(n, source_root / "mkdocs.yml"), encoding="utf-8")
+    refresh_config(out, n, source_root)
     seances = sorted({a.date for a in acts if a.type == "deliberation"})
     council = 49
     sizes = []

@@ -583,10 +583,13 @@ def print_profile(analysis: dict) -> None:
 # ---------------------------------------------------------------------------
 
 def ensure_register(n: int) -> Path:
+    """The N-act register, generated once; mkdocs.yml and docs/ always copied afresh from the repository."""
     project = OUT / f"n{n}"
     if not generate.is_current(project, n):
         print(f"[{n}] génération du registre…", flush=True)
         generate.generate(n, project)
+    else:
+        generate.refresh_config(project, n)
     return project
 
 
@@ -612,7 +615,9 @@ def run_domain(n: int) -> dict:
 def run_size(n: int, args) -> dict:
     project = ensure_register(n)
     manifest = json.loads((project / "manifest.json").read_text(encoding="utf-8"))
-    record: dict = {"n": n, "date": now(), "commit": git_commit(), "manifest": manifest}
+    record: dict = {"n": n, "date": now(), "commit": git_commit(), "manifest": manifest,
+                    "mkdocs_yml_sha256": hashlib.sha256((project / "mkdocs.yml").read_bytes()).hexdigest()[:16],
+                    "plugins": plugin_names(project / "mkdocs.yml")}
     record["acts_bytes"], record["acts_files"] = tree_size(project / "acts")
 
     print(f"[{n}] construction complète (à froid)…", flush=True)
@@ -681,6 +686,13 @@ def run_size(n: int, args) -> dict:
     return record
 
 
+def plugin_names(mkdocs_yml: Path) -> list[str]:
+    import yaml
+
+    data = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8")) or {}
+    return [next(iter(p)) if isinstance(p, dict) else str(p) for p in data.get("plugins") or []]
+
+
 def run_baseline(project: Path, n: int, *, keep: bool) -> dict:
     plain = OUT / f"plain-n{n}"
     pages = make_plain(project, plain)
@@ -695,7 +707,7 @@ def run_baseline(project: Path, n: int, *, keep: bool) -> dict:
           f"{stats['act_page_mean']} o par page", flush=True)
     if not keep:
         shutil.rmtree(plain / "site", ignore_errors=True)
-    return {"build": build, **{k: stats[k] for k in ("output_bytes", "output_files", "act_pages", "act_page_max",
+    return {"build": build, "date": now(), **{k: stats[k] for k in ("output_bytes", "output_files", "act_pages", "act_page_max",
                                                     "act_page_mean", "lunr_index_bytes")}}
 
 
@@ -823,7 +835,8 @@ def render_markdown(results: dict) -> str:
     for r in details:
         if r.get("baseline"):
             b = r["baseline"]
-            lines += [f"**MkDocs + Material seuls, {num(r['n'])} actes dans la navigation** : "
+            lines += [f"**MkDocs + Material seuls, {num(r['n'])} actes dans la navigation** (mesuré le "
+                      f"{b.get('date', r['date'])[:10]}) : "
                       f"{secs(b['build']['wall_s'])}, pic {mib(b['build']['peak_rss'])}, sortie "
                       f"{mib(b['output_bytes'])}, page d'acte {kib(b['act_page_max'])} max / "
                       f"{kib(b['act_page_mean'])} en moyenne, index lunr {mib(b['lunr_index_bytes'])}.", ""]
@@ -952,6 +965,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             record = run_size(n, args)
             record["machine"] = info
+            previous = results.get("sizes", {}).get(str(n), {})
+            if "baseline" not in record and previous.get("baseline"):  # not re-measured: keep the last one
+                record["baseline"] = dict(previous["baseline"], date=previous["baseline"].get("date", previous["date"]))
+                record["ratio_plain"] = round(record["build"]["wall_s"] / record["baseline"]["build"]["wall_s"], 3)
             results.setdefault("sizes", {})[str(n)] = record
         if not args.no_write:
             save_results(results)
