@@ -644,3 +644,40 @@ def test_correction_of_unknown_or_later_act_is_refused(project):
                      r"après cet acte", check.stdout), check.stdout
     assert re.search(r"decision-2025-12\.md:\d+: erreur: « retire » cite « arrete-2024-7 », absent du registre",
                      check.stdout)
+
+
+# -- files published by other modules (e.g. the build's PDF), sealed by version -------------------
+
+def test_published_files_from_providers_are_sealed_version_by_version(project, monkeypatch):
+    from registre import ledger
+    from registre.commands.seal import pending_payloads
+    from registre.config import load_config
+    from registre.register import load_register
+
+    project.add("2025/decision-2025-11.md", VALID_DECISION)
+    current = {"sha": "a" * 64}
+
+    def provider(register, act):
+        return [ledger.FileRecord("pdf", current["sha"], publie=f"actes/{act.identifier}/{act.identifier}.pdf")]
+
+    monkeypatch.setattr(ledger, "file_providers", lambda: [provider])
+    config = load_config(project.root / "mkdocs.yml")
+    path = project.acts / "registre.lock"
+
+    def seal() -> list[str]:
+        register = load_register(project.acts, config)
+        assert register.ok, register.diagnostics
+        payloads, described = pending_payloads(register, ledger.read_ledger(path))
+        ledger.append_entries(ledger.read_ledger(path), payloads)
+        return described
+
+    assert seal() == ["decision-2025-11 : scellé (publié le 2025-06-02)"]
+    assert seal() == []
+    current["sha"] = "b" * 64  # the PDF was regenerated (e.g. transmission completed)
+    assert seal() == ["decision-2025-11 : complément scellé (fichier actes/decision-2025-11/decision-2025-11.pdf)"]
+    sealed = ledger.read_ledger(path)
+    assert not sealed.problems
+    assert [r.sha256 for r in sealed.acts["decision-2025-11"].files] == ["a" * 64, "b" * 64]
+    assert [s.identifier for s, _ in sealed.by_hash()["a" * 64]] == ["decision-2025-11"]
+    check = project.registre("check", "acts")
+    assert check.returncode == 0 and "0 erreur(s), 0 avertissement(s)" in check.stdout, check.stdout
