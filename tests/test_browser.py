@@ -428,3 +428,24 @@ def test_large_register_asks_for_a_word_first(page, two_years_site):
         wait_for_results(page, "3 résultats pour tarifs")
     finally:
         search_page.write_text(original, encoding="utf-8")
+
+
+def test_menu_opens_with_the_keyboard_on_a_phone(browser, demo_site):
+    page = new_page(browser, width=360, height=740)
+    page.goto(demo_site.url)
+    tab_to(page, "el.classList.contains('registre-menu-button')", limit=10)
+    button = page.locator(".registre-menu-button")
+    expect()(button).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Enter")
+    assert page.locator("#__drawer").is_checked()
+    expect()(button).to_have_attribute("aria-expanded", "true")
+    drawer_link = page.locator(".md-sidebar--primary .md-nav__link", has_text="Séances").first
+    expect()(drawer_link).to_be_visible()
+    page.keyboard.press("Escape")
+    assert not page.locator("#__drawer").is_checked()
+    assert page.evaluate("document.activeElement.classList.contains('registre-menu-button')")
+    page.keyboard.press("Space")
+    assert page.locator("#__drawer").is_checked()
+    page.keyboard.press("Space")
+    assert not page.locator("#__drawer").is_checked()
+    page.context.close()

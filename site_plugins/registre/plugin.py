@@ -97,6 +97,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         theme_dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
         config.extra_css.append("assets/registre/registre.css")
         config.extra_css.append("assets/registre/accessibilite.css")
+        config.extra_javascript.append("assets/registre/accessibilite.js")
         return config
 
     # -- pages ---------------------------------------------------------
