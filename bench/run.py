@@ -463,7 +463,13 @@ PROFILE_STAGES = (
     ("registre on_post_page", "registre/plugin.py", "on_post_page"),
     ("registre on_page_markdown", "registre/plugin.py", "on_page_markdown"),
     ("registre on_page_content", "registre/plugin.py", "on_page_content"),
-    ("pagefind (indexing)", "registre/search.py", "build_index"),
+    ("  PDF: ActPdfs.prepare (render missing PDFs, pool)", "registre/pdf.py", "prepare"),
+    ("  PDF: fingerprints (HTML of each act for the cache key)", "registre/pdf.py", "fingerprint"),
+    ("  PDF: write_pdfs (copy into site/)", "registre/pdf.py", "write_pdfs"),
+    ("  exports (feeds, JSON, CSV, ICS)", "registre/exports.py", "write_exports"),
+    ("  Pagefind CLI (index_site)", "registre/search.py", "index_site"),
+    ("  all post-build steps (run_steps)", "registre/outputs.py", "run_steps"),
+    ("subprocess waits (Pagefind CLI…)", "subprocess.py", "communicate"),
 )
 
 
