@@ -449,3 +449,27 @@ def test_menu_opens_with_the_keyboard_on_a_phone(browser, demo_site):
     page.keyboard.press("Space")
     assert not page.locator("#__drawer").is_checked()
     page.context.close()
+
+
+def test_site_published_under_a_sub_path(browser, tmp_path):
+    """A commune may publish the register at https://…/registre/: search results keep that path."""
+    project = Project(tmp_path / "registre")
+    project.write_config(Path(project.root / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "site_url: https://registre.test/", "site_url: https://ville.test/registre/"))
+    project.add("2025/decision-2025-11.md", VALID_DECISION)
+    result = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'base-url="/registre/"' in project.page("recherche")
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "registre").symlink_to(project.site, target_is_directory=True)
+    server = Server(tmp_path / "www")
+    try:
+        page = new_page(browser)
+        page.goto(server.url + "registre/recherche/?q=convention")
+        wait_for_results(page, "1 résultat pour convention")
+        page.locator(".pf-result-link").click()
+        page.wait_for_url(server.url + "registre/actes/decision-2025-11/")
+        expect()(page.locator("h1")).to_contain_text("Décision du maire n°11/2025")
+        page.context.close()
+    finally:
+        server.close()
