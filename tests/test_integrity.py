@@ -109,7 +109,11 @@ def test_seal_writes_one_chained_line_per_published_act(sealed):
     assert {"role": "annexe", "chemin": "2025/arrete-2025-1-plan.pdf", "sha256": hashlib.sha256(PDF_BYTES).hexdigest(),
             "publie": "actes/arrete-2025-1/annexes/arrete-2025-1-plan.pdf"} in arrete["fichiers"]
     decision = next(d for d in lines if d["acte"] == "decision-2025-11")
-    assert [f["chemin"] for f in decision["fichiers"]] == ["2025/decision-2025-11-convention-ent-ecole.md"]
+    assert [f.get("chemin") for f in decision["fichiers"] if f["role"] == "annexe"] == \
+        ["2025/decision-2025-11-convention-ent-ecole.md"]
+    # The PDF the build generates is sealed too (issue 7), with the bytes the build will serve.
+    pdf = next(f for f in decision["fichiers"] if f["role"] == "pdf")
+    assert pdf["publie"] == "actes/decision-2025-11/decision-2025-11.pdf" and re.fullmatch(r"[0-9a-f]{64}", pdf["sha256"])
     assert decision["suivi"]["transmission"]["ar"].startswith("066-216602284-20250530-")
 
     check = sealed.registre("check", "acts")
@@ -319,7 +323,9 @@ def test_transmission_ar_added_to_sealed_act_passes(sealed_template, tmp_path):
 
     count = len(ledger_lines(proj))
     seal = proj.registre("seal")
-    assert seal.returncode == 0 and "decision-2025-12 : complément scellé (transmission)" in seal.stdout
+    # The PDF prints the AR: its new version is sealed with the transmission.
+    assert seal.returncode == 0 and ("decision-2025-12 : complément scellé (transmission, fichier "
+                                     "actes/decision-2025-12/decision-2025-12.pdf)") in seal.stdout, seal.stdout
     lines = ledger_lines(proj)
     assert len(lines) == count + 1
     assert lines[-1]["evenement"] == "complement" and lines[-1]["acte"] == "decision-2025-12"
@@ -428,7 +434,9 @@ def test_malformed_ledger_line_is_reported(sealed):
 def test_verify_built_site(sealed):
     ok = sealed.registre("verify", "site")
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "erreur" not in ok.stdout
+    assert ": erreur:" not in ok.stdout
+    # The generated PDFs are sealed too: nothing published is left unsealed.
+    assert "0 erreur(s), 0 avertissement(s)" in ok.stdout + ok.stderr
     assert re.search(r"12 acte\(s\) scellé\(s\), [1-9]\d* fichier\(s\) vérifié\(s\)", ok.stdout + ok.stderr)
 
 

@@ -47,6 +47,8 @@ class RegistreConfig:
     demo_message: str = ""
     # Date the build considers "today" (scheduled publications, delays).
     today: date | None = None
+    # Absolute base URL of the public site (mkdocs.yml `site_url`), ends with "/" or is "".
+    site_url: str = ""
 
     @property
     def siren(self) -> str:
@@ -73,7 +75,12 @@ class RegistreConfig:
         return date.today()
 
 
-def from_mapping(data: dict | None) -> RegistreConfig:
+def normalise_site_url(url: str | None) -> str:
+    url = str(url or "")
+    return url if not url or url.endswith("/") else url + "/"
+
+
+def from_mapping(data: dict | None, site_url: str | None = None) -> RegistreConfig:
     """Build a config from the plain mapping found in mkdocs.yml."""
     data = dict(data or {})
     tribunal = data.get("tribunal") or {}
@@ -100,6 +107,7 @@ def from_mapping(data: dict | None) -> RegistreConfig:
         demo=bool(data.get("demo", False)),
         demo_message=str(data.get("demo_message", "") or ""),
         today=today,
+        site_url=normalise_site_url(site_url),
     )
 
 
@@ -136,7 +144,7 @@ def load_config(mkdocs_yml: Path) -> RegistreConfig:
         raise ConfigError(f"{mkdocs_yml} : YAML illisible ({exc}).") from exc
     for plugin in data.get("plugins") or []:
         if isinstance(plugin, dict) and "registre" in plugin:
-            return from_mapping(plugin["registre"])
+            return from_mapping(plugin["registre"], data.get("site_url"))
         if plugin == "registre":
-            return from_mapping({})
+            return from_mapping({}, data.get("site_url"))
     raise ConfigError(f"{mkdocs_yml} : le plugin « registre » n'est pas déclaré dans « plugins ».")

@@ -122,7 +122,9 @@ def file_providers() -> list[FileProvider]:
     than « annexe »/« original »: ``registre seal`` then records each new
     version of the file in a ``complement`` line, and earlier versions keep
     verifying on the « Vérifier un document » page."""
-    providers: list[FileProvider] = []
+    from .pdf import sealed_pdf_records
+
+    providers: list[FileProvider] = [sealed_pdf_records]
     return providers
 
 

@@ -565,3 +565,22 @@ def _copy_if_changed(source: Path, target: Path, sha256: str) -> None:
     tmp = target.with_name(target.name + ".tmp")
     shutil.copyfile(source, tmp)
     os.replace(tmp, target)
+
+
+# -- ledger --------------------------------------------------------------------
+
+def sealed_pdf_records(register: Register, act: Act) -> list:
+    """Ledger provider: the generated PDF of ``act`` is sealed like its annexes.
+
+    Same cache and site URL as ``mkdocs build`` (``.cache/registre`` beside
+    mkdocs.yml, ``site_url``), so ``registre seal`` before a build renders the
+    PDF once and the build reuses it byte for byte."""
+    from .ledger import FileRecord
+
+    cache_dir = register.acts_root.parent / ".cache" / "registre"
+    pdfs = pdfs_for(register, cache_dir, register.config.site_url)
+    if act.identifier not in pdfs._files:  # render every act's PDF in one parallel batch
+        pdfs.prepare([a for a in register.online if a.identifier not in pdfs._files] + [act])
+        pdfs.save()
+    generated = pdfs.generated(act)
+    return [FileRecord("pdf", generated.sha256, publie=generated.site_path)]

@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import site
-from .config import ConfigError, RegistreConfig, from_mapping
+from .config import ConfigError, RegistreConfig, from_mapping, normalise_site_url
 from .dates import format_date, format_date_long
 from .diagnostics import sort_key, summary
 from .jsonld import jsonld, script_json
@@ -83,7 +83,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         if isinstance(options.get("date_reference"), date):
             options["date_reference"] = options["date_reference"].isoformat()
         try:
-            self.settings = from_mapping(options)
+            self.settings = from_mapping(options, config.site_url)
         except ConfigError as exc:
             raise PluginError(str(exc)) from None
         acts_root = Path(config.config_file_path or ".").parent / self.settings.acts_dir
@@ -133,9 +133,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
     def build_context(self, config: MkDocsConfig) -> BuildContext:
         assert self.register is not None
         root = Path(config.config_file_path or ".").parent
-        site_url = config.site_url or ""
-        if site_url and not site_url.endswith("/"):
-            site_url += "/"
+        site_url = normalise_site_url(config.site_url)
         return BuildContext(register=self.register, site_dir=Path(config.site_dir), site_url=site_url,
                             cache_dir=root / ".cache" / "registre")
 
