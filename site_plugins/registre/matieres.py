@@ -17,7 +17,7 @@ from .model import Act
 from .nomenclature import Matiere, lookup
 from .presentation import ActView
 from .register import Register
-from .site import GeneratedPage, _pagination
+from .site import GeneratedPage, paginate
 
 MATIERES_URI = "registre/matieres/"
 OTHER_SLUG = "autres"
@@ -68,15 +68,13 @@ def matiere_pages(register: Register) -> Iterator[GeneratedPage]:
         else:
             entry = MatiereEntry(slug, matiere.libelle, matiere.display, len(acts))
             sections[matiere.parent or matiere.libelle].append(entry)
-        pages = [acts[i:i + PER_PAGE] for i in range(0, len(acts), PER_PAGE)]
-        for index, chunk in enumerate(pages, start=1):
-            suffix = "" if index == 1 else f"page-{index}/"
+        for index, uri, chunk, pagination in paginate(acts, matiere_uri(slug), PER_PAGE):
             yield GeneratedPage(
-                src_uri=f"{matiere_uri(slug)}{suffix}index.md",
+                src_uri=f"{uri}index.md",
                 title=f"Matière : {entry.full_label}" + (f" (page {index})" if index > 1 else ""),
                 template="registre/matiere.html",
                 data={"matiere": entry, "acts": [ActView(a, register) for a in chunk],
-                      "pagination": _pagination(matiere_uri(slug), index, len(pages))},
+                      "pagination": pagination},
                 description=f"Actes de {register.config.commune} classés en matière « {entry.full_label} », "
                             "du plus récent au plus ancien.",
             )

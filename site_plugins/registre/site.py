@@ -171,17 +171,23 @@ def _register_pages(register: Register, online: list[Act], per_page: int) -> Ite
             of_type = [a for a in acts if a.type is act_type]
             if not of_type:
                 continue
-            pages = [of_type[i:i + per_page] for i in range(0, len(of_type), per_page)]
-            for index, chunk in enumerate(pages, start=1):
-                suffix = "" if index == 1 else f"page-{index}/"
+            base = f"registre/{year}/{act_type.value}/"
+            for index, uri, chunk, pagination in paginate(of_type, base, per_page):
                 yield GeneratedPage(
-                    src_uri=f"registre/{year}/{act_type.value}/{suffix}index.md",
+                    src_uri=uri + "index.md",
                     title=f"{act_type.plural} {year}" + (f" (page {index})" if index > 1 else ""),
                     template="registre/register-list.html",
                     data={"year": year, "act_type": act_type,
-                          "acts": [ActView(a, register) for a in chunk],
-                          "pagination": _pagination(f"registre/{year}/{act_type.value}/", index, len(pages))},
+                          "acts": [ActView(a, register) for a in chunk], "pagination": pagination},
                 )
+
+
+def paginate(acts: list[Act], base: str, per_page: int) -> Iterator[tuple[int, str, list[Act], dict]]:
+    """(page number, page URI, acts of the page, pagination context) for a listing at ``base``."""
+    pages = [acts[i:i + per_page] for i in range(0, len(acts), per_page)]
+    for index, chunk in enumerate(pages, start=1):
+        uri = base if index == 1 else f"{base}page-{index}/"
+        yield index, uri, chunk, _pagination(base, index, len(pages))
 
 
 def _pagination(base: str, current: int, total: int) -> dict:
