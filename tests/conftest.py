@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Test this checkout's code, whatever `pip install -e` last pointed at.
+sys.path.insert(0, str(ROOT / "site_plugins"))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 # The demo register is dated 2025; checks and builds run "today" = this date.
 DEMO_TODAY = "2025-12-15"
