@@ -9,7 +9,6 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import feedparser
 import pytest

@@ -88,7 +88,7 @@ def test_seed_text_becomes_the_transcribed_decision(project):
     result = project.registre("import", str(SEED))
     assert result.returncode == 0, result.stderr
     draft = project.acts / "2025" / "decision-2025-11.md"
-    assert f"Brouillon écrit : acts/2025/decision-2025-11.md" in result.stdout
+    assert "Brouillon écrit : acts/2025/decision-2025-11.md" in result.stdout
     assert "Annexe écrite :   acts/2025/decision-2025-11-annexe-1.md" in result.stdout
     out = result.stdout
     # What the document lacks is said, in French.

@@ -95,7 +95,7 @@ def _compare(register: Register, ledger: Ledger, shown: str) -> Iterable[Diagnos
         if act is None:
             yield from _gone(register, sealed, by_source, shown)
             continue
-        where = display_path(register.acts_root / act.source)
+        where = register.shown(act)
         if not is_online(act, register.today):
             yield error(where, act.line_of("publication.date"),
                         f"l'acte scellé {identifier} ({_sealed_label(sealed)}) n'est plus en ligne : un acte "
@@ -126,7 +126,7 @@ def _compare(register: Register, ledger: Ledger, shown: str) -> Iterable[Diagnos
 
     for act in register.acts:
         if act.identifier not in ledger.acts and is_online(act, register.today):
-            yield warning(display_path(register.acts_root / act.source), act.line_of("publication.date"),
+            yield warning(register.shown(act), act.line_of("publication.date"),
                           f"{act.identifier} est en ligne mais pas encore scellé.",
                           "lancez « registre seal » pour l'inscrire au registre scellé (la CI le fait à chaque "
                           "publication).", "integrity.unsealed")

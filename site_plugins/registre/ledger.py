@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .hashing import HASH_FORMAT, MUTABLE_FIELDS, content_hash, defining_fields, file_sha256
+from .hashing import HASH_FORMAT, content_hash, defining_fields, file_sha256
 
 LEDGER_NAME = "registre.lock"
 LEDGER_VERSION = 1

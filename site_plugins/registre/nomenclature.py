@@ -19,7 +19,6 @@ from typing import Iterable
 
 from .diagnostics import Diagnostic, warning
 from .model import ActType
-from .register import display_path
 
 DATA_FILE = Path(__file__).parent / "data" / "nomenclature-actes.csv"
 
@@ -84,7 +83,7 @@ def rule_matiere_nomenclature(register) -> Iterable[Diagnostic]:
         code = act.matiere
         if not code:
             continue
-        path = display_path(register.acts_root / act.source)
+        path = register.shown(act)
         line = act.line_of("matiere")
         level1, level2 = code.split(".")[0], level2_code(code)
         if level1 not in table or (level2 and level2 not in table):

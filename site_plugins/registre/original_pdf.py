@@ -14,7 +14,7 @@ from typing import Iterable
 
 from .diagnostics import Diagnostic, error, warning
 from .paths import check_inside
-from .register import Register, display_path
+from .register import Register
 
 PDF_MAGIC = b"%PDF-"
 
@@ -63,5 +63,5 @@ def rule_original_pdf(register: Register) -> Iterable[Diagnostic]:
         if problem:
             message, fix, blocking = problem
             make = error if blocking else warning
-            yield make(display_path(register.acts_root / act.source), act.line_of("original"),
+            yield make(register.shown(act), act.line_of("original"),
                        f"original « {act.original} » : {message}.", fix, "original.unreadable")

@@ -46,7 +46,7 @@ def rule_placeholders(register: Register) -> Iterable[Diagnostic]:
     from .register import display_path, iter_act_files
 
     for act in register.acts:
-        path = display_path(register.acts_root / act.source)
+        path = register.shown(act)
         for key, value in _flat(act.raw):
             if isinstance(value, str) and _VALUE_RE.search(unicodedata.normalize("NFC", value)):
                 yield error(path, act.line_of(key), f"« {key} » contient encore « {MARKER} ».",

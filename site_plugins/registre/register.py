@@ -40,6 +40,7 @@ class Register:
     acts: list[Act] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     annex_files: set[str] = field(default_factory=set)  # Markdown annexes (no front matter)
+    shown_paths: dict[str, str] = field(default_factory=dict, repr=False)  # source → path in diagnostics
 
     @property
     def ok(self) -> bool:
@@ -80,6 +81,13 @@ class Register:
     @cached_property
     def donne_acte(self) -> DonneActeReport:
         return donne_acte_report(self.acts)
+
+    def shown(self, act: Act) -> str:
+        """The act's file as diagnostics show it (see :func:`display_path`)."""
+        path = self.shown_paths.get(act.source)
+        if path is None:
+            path = self.shown_paths[act.source] = display_path(self.acts_root / act.source)
+        return path
 
     def of_type(self, act_type: ActType) -> list[Act]:
         return [a for a in self.acts if a.type is act_type]
@@ -124,6 +132,7 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
     for file in iter_act_files(acts_root):
         shown = display_path(file)
         rel = file.relative_to(acts_root).as_posix()
+        register.shown_paths[rel] = shown
         if file.is_symlink():
             register.diagnostics.append(error(shown, 1, "ce fichier est un lien symbolique.",
                                               "copiez l'acte lui-même dans acts/.", "path.symlink"))

@@ -22,7 +22,7 @@ from .original_pdf import rule_original_pdf
 from .paths import check_inside
 from .personal_data import rule_personal_data
 from .placeholders import rule_placeholders
-from .register import Register, display_path
+from .register import Register
 
 Rule = Callable[[Register], Iterable[Diagnostic]]
 
@@ -30,7 +30,7 @@ TRANSMISSION_WAIT_DAYS = 15
 
 
 def _where(register: Register, act: Act) -> str:
-    return display_path(register.acts_root / act.source)
+    return register.shown(act)
 
 
 def rule_dates_order(register: Register) -> Iterable[Diagnostic]:
