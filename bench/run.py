@@ -157,6 +157,13 @@ def measure(cmd: list[str], cwd: Path, *, label: str, check: bool = True) -> dic
             "load_before": round(load, 2), "log": str(log.relative_to(ROOT))}
 
 
+def plugin_log(result: dict) -> list[str]:
+    """What the registre plugin logged about its own work (PDFs, search index…)."""
+    text = (ROOT / result["log"]).read_text(encoding="utf-8", errors="replace")
+    return [line.split("-  ", 1)[-1].strip() for line in text.splitlines()
+            if "registre :" in line and line.startswith("INFO")]
+
+
 def python(*args: str) -> list[str]:
     return [sys.executable, *args]
 
@@ -459,11 +466,12 @@ PROFILE_STAGES = (
     ("search: on_page_content", "material/plugins/search/plugin.py", "on_page_content"),
     ("search: on_post_build (index)", "material/plugins/search/plugin.py", "on_post_build"),
     ("registre on_page_context", "registre/plugin.py", "on_page_context"),
-    ("registre on_post_build (exports, PDFs…)", "registre/plugin.py", "on_post_build"),
+    ("registre on_post_build (post-build steps below)", "registre/plugin.py", "on_post_build"),
     ("registre on_post_page", "registre/plugin.py", "on_post_page"),
     ("registre on_page_markdown", "registre/plugin.py", "on_page_markdown"),
     ("registre on_page_content", "registre/plugin.py", "on_page_content"),
-    ("  PDF: ActPdfs.prepare (render missing PDFs, pool)", "registre/pdf.py", "prepare"),
+    ("  PDF: ActPdfs.prepare, in on_env (cache lookup, missing PDFs rendered in a pool)", "registre/pdf.py",
+     "prepare"),
     ("  PDF: fingerprints (HTML of each act for the cache key)", "registre/pdf.py", "fingerprint"),
     ("  PDF: write_pdfs (copy into site/)", "registre/pdf.py", "write_pdfs"),
     ("  exports (feeds, JSON, CSV, ICS)", "registre/exports.py", "write_exports"),
@@ -522,12 +530,19 @@ def analyse_profile(prof: Path) -> dict:
         if f == "~" and ("acquire" in fn or "poll" in fn or "select" in fn or "wait" in fn):
             group = "waiting (locks, child processes, select)"
         groups[group] = groups.get(group, 0.0) + tt
+    blocks = []
+    for (f, line, fn), (_, nc, tt, ct, _) in raw.items():
+        if (f.endswith(".html") or f.endswith(".xml")) and (fn.startswith("block_") or fn == "macro"):
+            name = f.replace("\\", "/").split("/templates/")[-1]
+            blocks.append({"template": f"{name}:{line} {fn}", "cum_s": round(ct, 2), "calls": nc})
+    blocks.sort(key=lambda b: -b["cum_s"])
     top = sorted(raw.items(), key=lambda kv: kv[1][2], reverse=True)[:25]
     return {
         "total_s": round(total, 2),
         "stages": stages,
         "jinja_render_by_caller": {k: round(v, 2) for k, v in sorted(render_by_caller.items(),
                                                                      key=lambda kv: -kv[1]) if v >= 0.05},
+        "template_blocks": blocks[:20],
         "self_time_by_group": {k: round(v, 2) for k, v in sorted(groups.items(), key=lambda kv: -kv[1])},
         "top_self": [{"function": f"{_short(f)}:{line}({fn})", "self_s": round(tt, 2), "cum_s": round(ct, 2),
                       "calls": nc} for (f, line, fn), (_, nc, tt, ct, _) in top],
@@ -575,6 +590,9 @@ def print_profile(analysis: dict) -> None:
     print("\nRendu Jinja par appelant :")
     for caller, seconds in analysis["jinja_render_by_caller"].items():
         print(f"  {seconds:8.2f} s  {caller}")
+    print("\nBlocs et macros de gabarits (temps cumulé, ils s'emboîtent) :")
+    for block in analysis.get("template_blocks", [])[:15]:
+        print(f"  {block['cum_s']:8.2f} s  {block['template']}")
     print("\nTemps propre par composant :")
     for group, seconds in analysis["self_time_by_group"].items():
         if seconds >= 0.05:
@@ -630,6 +648,7 @@ def run_size(n: int, args) -> dict:
     clean_outputs(project)
     build = measure(mkdocs_build(), project, label=f"build-n{n}")
     record["build"] = build
+    record["build"]["plugin_log"] = plugin_log(build)
     record.update(site_stats(project / "site"))
     print(f"[{n}] construction : {build['wall_s']:.1f} s, pic {build['peak_rss'] / 2**20:.0f} Mo, "
           f"{record['output_bytes'] / 2**20:.0f} Mo écrits, page d'acte max {record['act_page_max']} o", flush=True)
@@ -671,6 +690,7 @@ def run_size(n: int, args) -> dict:
             print(f"[{n}] construction incrémentale (un arrêté ajouté)…", flush=True)
             inc = measure(mkdocs_build(), project, label=f"incremental-n{n}")
             record["incremental"] = inc
+            inc["plugin_log"] = plugin_log(inc)
             record["incremental_ratio"] = round(inc["wall_s"] / build["wall_s"], 3)
             print(f"[{n}] incrémentale : {inc['wall_s']:.1f} s ({100 * record['incremental_ratio']:.0f} % de la "
                   "complète)", flush=True)
@@ -837,6 +857,12 @@ def render_markdown(results: dict) -> str:
         "construction complète.",
         "",
     ]
+    for r in sizes:
+        for label, key in (("construction complète", "build"), ("ajout d'un acte", "incremental")):
+            logged = (r.get(key) or {}).get("plugin_log")
+            if logged:
+                lines += [f"**{num(r['n'])} actes, {label}**, d'après le journal du plugin : "
+                          + " ; ".join(line.removeprefix("registre : ").rstrip(".") for line in logged) + ".", ""]
     details = [r for r in sizes if r.get("baseline") or r.get("pagefind_cli") or r.get("cache_check")]
     for r in details:
         if r.get("baseline"):
@@ -913,6 +939,10 @@ def render_markdown(results: dict) -> str:
         for stage in profile["stages"]:
             lines.append(f"| {stage['stage']} | {stage['cum_s']:.1f} s | {100 * (stage['share'] or 0):.0f} % | "
                          f"{num(stage['calls'])} |")
+        lines += ["", "Gabarits Jinja : blocs et macros les plus coûteux (temps cumulé ; ils s'emboîtent) :", "",
+                  "| Bloc | Temps cumulé |", "|---|---:|"]
+        for block in profile.get("template_blocks", [])[:15]:
+            lines.append(f"| `{block['template']}` | {block['cum_s']:.1f} s |")
         lines += ["", "Temps propre par composant :", "", "| Composant | Temps propre |", "|---|---:|"]
         for group, seconds in profile["self_time_by_group"].items():
             if seconds >= 0.1:
@@ -946,6 +976,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="si le site n'a pas d'index Pagefind, le créer avec la CLI pour mesurer la recherche "
                              "(aperçu, hors temps de construction)")
     parser.add_argument("--no-write", action="store_true", help="ne pas mettre à jour bench/RESULTS.md")
+    parser.add_argument("--rewrite", action="store_true",
+                        help="réécrire bench/RESULTS.md depuis bench/results.json (et le profil enregistré), sans mesurer")
     parser.add_argument("--lower-bound", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -956,6 +988,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.baseline and BASELINE_SIZE not in sizes:
         sizes = sorted(set(sizes) | {BASELINE_SIZE})
     results = load_results()
+    if args.rewrite:
+        for record in results.get("sizes", {}).values():
+            for key in ("build", "incremental"):
+                if record.get(key) and "plugin_log" not in record[key] and (ROOT / record[key]["log"]).exists():
+                    record[key]["plugin_log"] = plugin_log(record[key])
+        profile = results.get("profile")
+        if profile and (OUT / f"profile-n{profile['n']}.prof").exists():
+            fresh = analyse_profile(OUT / f"profile-n{profile['n']}.prof")
+            results["profile"] = {**profile, **fresh}
+        save_results(results)
+        return 0
     info = machine()
     if args.profile:
         analysis = profile_build(max(sizes), warm=args.warm)
