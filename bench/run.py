@@ -89,6 +89,7 @@ class TreeSampler(threading.Thread):
         self.pid, self.interval = pid, interval
         self.peak = 0
         self.peak_processes = 0
+        self.by_command: dict[str, int] = {}  # largest RSS seen for one process of each command name
         self._halt = threading.Event()
         self.page = os.sysconf("SC_PAGE_SIZE")
 
@@ -116,12 +117,31 @@ class TreeSampler(threading.Thread):
             pid = todo.pop()
             try:
                 with open(f"/proc/{pid}/statm", "rb") as handle:
-                    total += int(handle.read().split()[1]) * self.page
+                    rss = int(handle.read().split()[1]) * self.page
+                with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                    argv = handle.read().split(b"\0")
+                total += rss
                 count += 1
-            except OSError:
+                name = self.command_name(argv)
+                if rss > self.by_command.get(name, 0):
+                    self.by_command[name] = rss
+            except (OSError, ValueError, IndexError):
                 pass
             todo.extend(children.get(pid, ()))
         return total, count
+
+    @staticmethod
+    def command_name(argv: list[bytes]) -> str:
+        """« mkdocs », « pagefind », « multiprocessing » or the program's name."""
+        words = [Path(a.decode(errors="replace")).name for a in argv if a]
+        if not words:
+            return "?"
+        if "-m" in words and words.index("-m") + 1 < len(words):
+            return words[words.index("-m") + 1]
+        if any("multiprocessing" in w or "forkserver" in w for w in words) or words[0].startswith("python") \
+                and "-c" in words:
+            return "python (processus fils)"
+        return words[0]
 
     def stop(self) -> None:
         self._halt.set()
@@ -154,6 +174,7 @@ def measure(cmd: list[str], cwd: Path, *, label: str, check: bool = True) -> dic
         raise SystemExit(f"échec de « {' '.join(cmd)} » (code {code}) dans {cwd} :\n{tail}")
     return {"wall_s": round(wall, 3), "peak_rss": max(sampler.peak, largest), "tree_peak_rss": sampler.peak,
             "largest_process_rss": largest, "processes_at_peak": sampler.peak_processes, "returncode": code,
+            "peak_rss_by_command": dict(sorted(sampler.by_command.items(), key=lambda kv: -kv[1])),
             "load_before": round(load, 2), "log": str(log.relative_to(ROOT))}
 
 
@@ -919,6 +940,17 @@ def render_markdown(results: dict) -> str:
     lines += ["| Objectif | Mesure | Verdict |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in targets]
     lines.append("")
+    breakdown = sorted(results.get("memory_breakdown", {}).values(), key=lambda r: r["n"])
+    if breakdown:
+        lines += ["## Mémoire par programme", "",
+                  "Reconstruction avec le cache gardé (`--memory-breakdown`) : plus grand RSS atteint par un processus "
+                  "de chaque programme (le pic de l'arbre, première colonne, est la somme à un même instant).", "",
+                  "| Actes | Date | Pic de l'arbre | Par programme |", "|---:|---|---:|---|"]
+        for b in breakdown:
+            parts = ", ".join(f"{name} {mib(rss)}" for name, rss in b["peak_rss_by_command"].items()
+                              if rss >= 8 * 2**20)
+            lines.append(f"| {num(b['n'])} | {b['date'][:10]} | {mib(b['peak_rss'])} | {parts} |")
+        lines.append("")
     machines = {json.dumps(r.get("machine", {}), sort_keys=True) for r in sizes + domain if r.get("machine")}
     lines += ["## Machine", ""]
     for text in sorted(machines):
@@ -976,6 +1008,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="si le site n'a pas d'index Pagefind, le créer avec la CLI pour mesurer la recherche "
                              "(aperçu, hors temps de construction)")
     parser.add_argument("--no-write", action="store_true", help="ne pas mettre à jour bench/RESULTS.md")
+    parser.add_argument("--memory-breakdown", action="store_true",
+                        help="reconstruire à chaud le plus grand N et noter le pic mémoire de chaque programme "
+                             "(mkdocs, pagefind, processus fils)")
     parser.add_argument("--rewrite", action="store_true",
                         help="réécrire bench/RESULTS.md depuis bench/results.json (et le profil enregistré), sans mesurer")
     parser.add_argument("--lower-bound", type=Path, help=argparse.SUPPRESS)
@@ -1000,6 +1035,20 @@ def main(argv: list[str] | None = None) -> int:
         save_results(results)
         return 0
     info = machine()
+    if args.memory_breakdown:
+        n = max(sizes)
+        project = ensure_register(n)
+        shutil.rmtree(project / "site", ignore_errors=True)
+        print(f"[{n}] reconstruction à chaud (cache gardé) pour la mémoire par programme…", flush=True)
+        result = measure(mkdocs_build(), project, label=f"memory-n{n}")
+        result["plugin_log"] = plugin_log(result)
+        result.update(date=now(), commit=git_commit(), n=n, warm=(project / ".cache").exists())
+        for name, rss in result["peak_rss_by_command"].items():
+            print(f"  {mib(rss):>10}  {name}")
+        if not args.no_write:
+            results.setdefault("memory_breakdown", {})[str(n)] = result
+            save_results(results)
+        return 0
     if args.profile:
         analysis = profile_build(max(sizes), warm=args.warm)
         if not args.no_write:
