@@ -75,6 +75,13 @@ class Project:
         self.acts.mkdir(exist_ok=True)
         self.write_config(today=today)
 
+    @classmethod
+    def existing(cls, root: Path) -> "Project":
+        """A register already on disk (copied or built), left as it is."""
+        proj = cls.__new__(cls)
+        proj.root, proj.acts, proj.site = root, root / "acts", root / "site"
+        return proj
+
     def write_config(self, text: str | None = None, today: str = DEMO_TODAY) -> None:
         (self.root / "mkdocs.yml").write_text(text or MKDOCS_YML.format(today=today), encoding="utf-8")
 
@@ -129,9 +136,7 @@ def copy_demo(root: Path) -> Project:
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("  - registre:\n", f"  - registre:\n      date_reference: \"{DEMO_TODAY}\"\n", 1)
     (root / "mkdocs.yml").write_text(text, encoding="utf-8")
-    proj = Project.__new__(Project)
-    proj.root, proj.acts, proj.site = root, root / "acts", root / "site"
-    return proj
+    return Project.existing(root)
 
 
 @pytest.fixture

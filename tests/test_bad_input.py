@@ -64,9 +64,7 @@ def published(tmp_path_factory) -> Project:
 def register(published, tmp_path) -> Project:
     root = tmp_path / "registre"
     shutil.copytree(published.root, root, symlinks=True)
-    proj = Project.__new__(Project)
-    proj.root, proj.acts, proj.site = root, root / "acts", root / "site"
-    return proj
+    return Project.existing(root)
 
 
 def _symlinked_annex(proj: Project) -> None:

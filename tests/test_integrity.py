@@ -26,12 +26,6 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # -- helpers ---------------------------------------------------------------------
 
-def as_project(root: Path) -> Project:
-    proj = Project.__new__(Project)
-    proj.root, proj.acts, proj.site = root, root / "acts", root / "site"
-    return proj
-
-
 def add_to_front_matter(text: str, lines: str) -> str:
     """Insert YAML lines just before the closing « --- » of the front matter."""
     end = text.index("\n---", 3)
@@ -88,7 +82,7 @@ def sealed(sealed_template, tmp_path) -> Project:
     """A private copy of the sealed, built demo (PDF cache included)."""
     root = tmp_path / "demo"
     shutil.copytree(sealed_template.root, root, symlinks=True)
-    return as_project(root)
+    return Project.existing(root)
 
 
 # -- the seal --------------------------------------------------------------------------
