@@ -49,6 +49,9 @@ class RegistreConfig:
     today: date | None = None
     # Absolute base URL of the public site (mkdocs.yml `site_url`), ends with "/" or is "".
     site_url: str = ""
+    # Generate a PDF of each act (full text and legal mentions); off for registers
+    # that publish the signed originals only.
+    pdf: bool = True
 
     @property
     def siren(self) -> str:
@@ -108,6 +111,7 @@ def from_mapping(data: dict | None, site_url: str | None = None) -> RegistreConf
         demo_message=str(data.get("demo_message", "") or ""),
         today=today,
         site_url=normalise_site_url(site_url),
+        pdf=bool(data.get("pdf", True)),
     )
 
 

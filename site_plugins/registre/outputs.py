@@ -20,6 +20,12 @@ class BuildContext:
     site_dir: Path
     site_url: str  # absolute base URL of the site ("" when unknown), ends with "/"
     cache_dir: Path  # persistent cache, keyed by content hashes
+    # Years whose act pages this build writes (None: all).  A register too large for one
+    # machine is built one year per job (plugin option ``annees``) and the outputs merged.
+    years: frozenset[int] | None = None
+
+    def builds_year(self, year: int) -> bool:
+        return self.years is None or year in self.years
 
 
 Step = Callable[[BuildContext], None]

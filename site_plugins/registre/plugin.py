@@ -60,6 +60,11 @@ class RegistreOptions(base.Config):
     par_page = c.Type(int, default=100)
     # `mkdocs serve` on a large register: only the acts of the last N years get pages (0 = all).
     serve_annees = c.Type(int, default=0)
+    # Build only the act pages (and their PDFs and search index) of these years; the register-wide
+    # pages are built in full.  One job per year, outputs merged: see README « Passage à l'échelle ».
+    annees = c.Type(list, default=[])
+    # Generate a PDF of each act (WeasyPrint); false publishes the signed originals only.
+    pdf = c.Type(bool, default=True)
 
 
 class RegistrePlugin(BasePlugin[RegistreOptions]):
@@ -71,6 +76,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.pages: dict[str, site.GeneratedPage] = {}
         self.view: site.SiteView | None = None
         self.command = "build"
+        self.years: frozenset[int] | None = None
 
     # -- configuration -------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -93,12 +99,26 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         if not self.register.ok:
             raise PluginError(f"Le registre n'est pas publiable : {summary(self.register.diagnostics)}. "
                               "Corrigez les erreurs ci-dessus (registre check les liste aussi).")
+        self.years = frozenset(self._years()) or None
         theme_dirs = config.theme.dirs
         theme_dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
         config.extra_css.append("assets/registre/registre.css")
         config.extra_css.append("assets/registre/accessibilite.css")
         config.extra_javascript.append("assets/registre/accessibilite.js")
         return config
+
+    def _years(self) -> list[int]:
+        years = []
+        for value in self.config.annees:
+            try:
+                years.append(int(value))
+            except (TypeError, ValueError):
+                raise PluginError(f"mkdocs.yml : registre → annees : « {value} » n'est pas une année. "
+                                  "Correction : une liste d'années, par exemple annees: [2024, 2025].") from None
+        if years:
+            log.info("registre : seules les pages des actes de %s sont construites (option annees).",
+                     ", ".join(map(str, sorted(years))))
+        return years
 
     # -- pages ---------------------------------------------------------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -109,7 +129,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         if self.command == "serve" and self.config.serve_annees > 0:
             since = self.register.today.year - self.config.serve_annees + 1
             log.info("registre : « mkdocs serve » ne génère que les actes depuis %s (serve_annees).", since)
-        for generated in site.site_pages(self.register, per_page=self.config.par_page, since_year=since):
+        for generated in site.site_pages(self.register, per_page=self.config.par_page, since_year=since,
+                                         act_years=self.years):
             files.append(File.generated(config, generated.src_uri, content=generated.markdown(),
                                         inclusion=InclusionLevel.NOT_IN_NAV))
             self.pages[generated.src_uri] = generated
@@ -126,7 +147,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         # Act pages show the size and SHA-256 of the very PDFs the post-build step writes.
         build = self.build_context(config)
         pdfs = pdfs_for(build.register, build.cache_dir, build.site_url)
-        pdfs.prepare(g.data["act"].act for g in self.pages.values() if g.template == "registre/act.html")
+        if build.register.config.pdf:
+            pdfs.prepare(g.data["act"].act for g in self.pages.values() if g.template == "registre/act.html")
         env.filters["act_downloads"] = pdfs.downloads
         return env
 
@@ -135,7 +157,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         root = Path(config.config_file_path or ".").parent
         site_url = normalise_site_url(config.site_url)
         return BuildContext(register=self.register, site_dir=Path(config.site_dir), site_url=site_url,
-                            cache_dir=root / ".cache" / "registre")
+                            cache_dir=root / ".cache" / "registre", years=self.years)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         run_steps(self.build_context(config))

@@ -20,6 +20,15 @@ from .register import CORRECTION_LABELS, Register
 KIND_VERBS = {"modifie": "Modifie", "abroge": "Abroge", "retire": "Retire", "rectifie": "Rectifie"}
 
 
+# On an act page, at most this many décisions of a donné acte are listed (all are on the séance page).
+DONNE_ACTE_SHOWN = 20
+
+
+def seance_uri(day: date) -> str:
+    """Address of the page of a council séance (its délibérations and donné acte)."""
+    return f"seances/{day.isoformat()}/"
+
+
 def act_url(identifier: str) -> str:
     """Site-relative URL of an act page; stable, derived from the identifier."""
     return f"actes/{identifier}/"
@@ -173,3 +182,19 @@ class ActView:
     def donne_acte(self) -> list["ActView"]:
         return [ActView(self.register.by_id[i], self.register) for i in self.act.donne_acte
                 if i in self.register.by_id]
+
+    @property
+    def donne_acte_shown(self) -> list["ActView"]:
+        """The first décisions of :attr:`donne_acte`, for the act page: a council
+        may take note of hundreds of décisions at once, and the page stays small;
+        the séance page lists them all."""
+        known = [i for i in self.act.donne_acte if i in self.register.by_id]
+        return [ActView(self.register.by_id[i], self.register) for i in known[:DONNE_ACTE_SHOWN]]
+
+    @property
+    def donne_acte_count(self) -> int:
+        return sum(1 for i in self.act.donne_acte if i in self.register.by_id)
+
+    @property
+    def seance_url(self) -> str:
+        return seance_uri(self.act.date)

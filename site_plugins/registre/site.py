@@ -20,7 +20,7 @@ from typing import Iterator
 from .dates import format_date
 from .lifecycle import is_online
 from .model import Act, ActType, Annex
-from .presentation import ActView, act_url, masked
+from .presentation import ActView, act_url, masked, seance_uri
 from .register import Register
 
 TYPE_ORDER = (ActType.DELIBERATION, ActType.ARRETE, ActType.DECISION)
@@ -112,13 +112,18 @@ class SiteView:
         return TYPE_ORDER
 
 
-def site_pages(register: Register, *, per_page: int = 100,
-               since_year: int | None = None) -> Iterator[GeneratedPage]:
-    """Every generated page; ``since_year`` limits act pages (fast previews)."""
+def site_pages(register: Register, *, per_page: int = 100, since_year: int | None = None,
+               act_years: frozenset[int] | None = None) -> Iterator[GeneratedPage]:
+    """Every generated page.  ``since_year`` limits the whole site to recent acts
+    (fast previews with ``mkdocs serve``); ``act_years`` limits only the act and
+    annex pages, the register-wide pages still list every act (one build per
+    year, outputs merged)."""
     online = register.online
     if since_year is not None:
         online = [a for a in online if a.year >= since_year]
     for act in online:
+        if act_years is not None and act.year not in act_years:
+            continue
         view = ActView(act, register)
         yield GeneratedPage(
             src_uri=f"actes/{act.identifier}/index.md",
@@ -197,10 +202,6 @@ def _pagination(base: str, current: int, total: int) -> dict:
             "previous": url(current - 1) if current > 1 else None,
             "next": url(current + 1) if current < total else None,
             "pages": [(i, url(i)) for i in range(1, total + 1)] if total > 1 else []}
-
-
-def seance_uri(day: date) -> str:
-    return f"seances/{day.isoformat()}/"
 
 
 def _seance_pages(register: Register, online: list[Act]) -> Iterator[GeneratedPage]:
