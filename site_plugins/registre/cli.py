@@ -12,7 +12,7 @@ import sys
 
 from .config import ConfigError
 
-COMMANDS = ("check", "new", "seal", "verify", "import_act", "donne_acte")
+COMMANDS = ("check", "new", "seal", "pdf", "verify", "import_act", "donne_acte")
 
 
 class _FrenchFormatter(argparse.RawDescriptionHelpFormatter):
