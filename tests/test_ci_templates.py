@@ -113,7 +113,14 @@ def test_github_workflow_runs_on_push_and_every_day_and_may_push_the_ledger():
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
     names = [s["name"] for s in github_run_steps(data)]
     assert [n.split(" (")[0] for n in names] == ["Installer le logiciel registre", "Vérifier les actes",
-                                                 "Sceller les actes publiés", "Construire le site"]
+                                                 "Générer les PDF des actes", "Sceller les actes publiés",
+                                                 "Construire le site"]
+    # The PDF store is kept between runs, restored before « registre pdf » renders what is missing.
+    steps = data["jobs"]["publier"]["steps"]
+    cache = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/cache@"))
+    assert steps[cache]["with"]["path"].rstrip("/") == ".cache/registre"
+    assert "hashFiles('acts/**'" in steps[cache]["with"]["key"] and steps[cache]["with"]["restore-keys"]
+    assert cache < next(i for i, s in enumerate(steps) if s.get("run") == "registre pdf")
 
 
 def run_github(steps: list[dict], work: Path, env: dict, names: tuple[str, ...] = ()) -> dict[str, subprocess.CompletedProcess]:
@@ -136,7 +143,10 @@ def test_github_steps_check_seal_push_and_build_the_demo(repo):
     results = run_github(github_run_steps(data), work, env)
     for name, result in results.items():
         assert result.returncode == 0, f"{name}\n{result.stdout}\n{result.stderr}"
-    assert len(results) == 4
+    assert len(results) == 5
+    # « registre pdf » rendered every PDF ahead: seal and build reuse them.
+    assert re.search(r"PDF des actes : [1-9]\d* générés", results["Générer les PDF des actes"].stdout)
+    assert "registre : PDF des actes : 0 générés" in results["Construire le site"].stderr
     # The ledger was sealed, committed and pushed back.
     assert git(origin, "log", "-1", "--format=%s", "main").startswith("Scellement des actes publiés au ")
     assert "[skip ci]" in git(origin, "log", "-1", "--format=%s", "main")
@@ -227,6 +237,10 @@ def test_gitlab_pipeline_shape():
     assert verifier["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     assert any("merge_request_event" in r["if"] for r in verifier["rules"])
     assert data["variables"]["TZ"] == "Europe/Paris"
+    # The PDF store is kept between runs and filled by « registre pdf » before the build.
+    assert any(c["paths"] == [".cache/registre/"] for c in pages["cache"])
+    script = pages["script"]
+    assert script.index("registre pdf") < next(i for i, line in enumerate(script) if "mkdocs build" in line)
     # The daily run is a GitLab « pipeline schedule »: its setting is documented in the file.
     assert "Pipeline schedules" in GITLAB.read_text(encoding="utf-8")
 
