@@ -252,3 +252,71 @@ def test_pdf_hides_the_personal_data_listed_in_masquer(project):
     text = flat("".join(page.extract_text() for page in reader.pages))
     assert "convention avec [donnée masquée]" in text
     assert "MARTIN" not in text and "MARTIN" not in str(reader.metadata)
+
+
+# -- registre pdf: the PDFs rendered ahead of the build ---------------------------
+
+def decision(numero: int, day: str = "2025-05-30") -> str:
+    """A valid décision n°``numero`` of 2025 (the first one is n°11, see conftest)."""
+    return (VALID_DECISION.replace("numero: 11", f"numero: {numero}").replace("n°11/2025", f"n°{numero}/2025")
+            .replace("DEC2025_11", f"DEC2025_{numero}").replace("2025-05-30", day)
+            .replace("20250530", day.replace("-", "")))
+
+
+def cached_pdfs(proj) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in (proj.root / ".cache" / "registre" / "pdf").glob("*/*.pdf")}
+
+
+def test_registre_pdf_renders_ahead_and_the_build_reuses_the_bytes(project):
+    for numero in range(11, 15):
+        project.add(f"2025/decision-2025-{numero}.md", decision(numero))
+    project.add("2024/decision-2024-1.md", decision(1, "2024-09-16").replace("n°1/2025", "n°1/2024")
+                .replace("DEC2025_1", "DEC2024_1").replace("publication: {date: 2025-06-02}",
+                                                          "publication: {date: 2024-09-17}")
+                .replace("transmission: {date: 2025-06-02", "transmission: {date: 2024-09-17"))
+    assert register_of(project).diagnostics == []
+
+    one_year = project.registre("pdf", "--annee", "2024", check=True)
+    assert "PDF des actes : 1 générés, 0 déjà prêts dans .cache/registre/pdf" in one_year.stdout, one_year.stdout
+    assert len(cached_pdfs(project)) == 1
+    result = project.registre("pdf", "--processus", "2", check=True)
+    assert "PDF des actes : 4 générés, 1 déjà prêts" in result.stdout, result.stdout
+    assert "par PDF généré, 2 processus" in result.stdout  # the process pool
+    cached = cached_pdfs(project)
+    assert len(cached) == 5
+    again = project.registre("pdf", check=True)
+    assert "PDF des actes : 0 générés, 5 déjà prêts" in again.stdout, again.stdout
+
+    build = project.build()
+    assert build.returncode == 0, build.stdout + build.stderr
+    assert pdf_summary(build) == (0, 5)
+    assert cached_pdfs(project) == cached  # nothing rewritten
+    store = {p.read_bytes() for p in cached}
+    for act in register_of(project).acts:
+        assert pdf_path(project, act.identifier).read_bytes() in store, act.identifier
+    # registre seal seals those very bytes.
+    project.registre("seal", check=True)
+    sealed = (project.acts / "registre.lock").read_text(encoding="utf-8")
+    for act in register_of(project).acts:
+        assert hashlib.sha256(pdf_path(project, act.identifier).read_bytes()).hexdigest() in sealed
+    assert cached_pdfs(project) == cached
+
+
+def test_registre_pdf_refuses_a_register_with_errors_naming_the_file(project):
+    project.add("2025/decision-2025-11.md", VALID_DECISION)
+    project.add("2025/decision-2025-12.md", decision(12).replace("date: 2025-05-30", "date: 2025-02-30"))
+    result = project.registre("pdf")
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert "decision-2025-12.md" in output and "n'existe pas" in output, output
+    assert "aucun PDF n'a été généré" in output and "registre check" in output
+    assert "Traceback" not in output
+    assert cached_pdfs(project) == {}
+
+
+def test_registre_pdf_has_nothing_to_do_without_generated_pdfs(project):
+    project.write_config(project.root.joinpath("mkdocs.yml").read_text(encoding="utf-8") + "      pdf: false\n")
+    project.add("2025/decision-2025-11.md", VALID_DECISION)
+    result = project.registre("pdf", check=True)
+    assert "Rien à faire" in result.stdout and "pdf: false" in result.stdout
+    assert cached_pdfs(project) == {}
