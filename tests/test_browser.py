@@ -150,7 +150,13 @@ def result_dates(page) -> list[date]:
 def pagefind_urls(page, query: str) -> set[str]:
     """The engine itself, through Pagefind's JavaScript API, on the page's own bundle."""
     return set(page.evaluate("""async (q) => {
-        const pagefind = await import(new URL('../pagefind/pagefind.js', location.href).href);
+        // Every part of the index (one or more per year, see registre/search.py), merged.
+        const root = document.querySelector('[data-registre-search]');
+        const base = root.dataset.registreBase;
+        const parts = JSON.parse(root.dataset.registreParts);
+        const pagefind = await import(base + parts[0].chemin + 'pagefind.js');
+        await pagefind.options({bundlePath: base + parts[0].chemin, baseUrl: base});
+        for (const part of parts.slice(1)) await pagefind.mergeIndex(base + part.chemin, {baseUrl: base});
         const search = await pagefind.search(q);
         return Promise.all(search.results.map(r => r.data().then(d => d.url)));
     }""", query))
@@ -411,7 +417,7 @@ def test_large_register_asks_for_a_word_first(page, two_years_site):
     search_page = two_years_site.root / "recherche" / "index.html"
     original = search_page.read_text(encoding="utf-8")
     try:
-        large = original.replace("<pagefind-config faceted preload", "<pagefind-config preload") \
+        large = original.replace("<pagefind-config faceted ", "<pagefind-config ") \
             .replace('class="registre-search"', 'class="registre-search registre-search--needs-query"')
         assert large.count("registre-search--needs-query") == 1
         search_page.write_text(large, encoding="utf-8")

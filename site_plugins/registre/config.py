@@ -52,6 +52,9 @@ class RegistreConfig:
     # Generate a PDF of each act (full text and legal mentions); off for registers
     # that publish the signed originals only.
     pdf: bool = True
+    # Acts per Pagefind index: Pagefind holds about 270 KB per page while indexing, so the
+    # acts of a year are indexed in parts of this many and merged in the browser.
+    search_part_size: int = 2000
 
     @property
     def siren(self) -> str:
@@ -112,7 +115,18 @@ def from_mapping(data: dict | None, site_url: str | None = None) -> RegistreConf
         today=today,
         site_url=normalise_site_url(site_url),
         pdf=bool(data.get("pdf", True)),
+        search_part_size=_positive(data.get("recherche_actes_par_index", 2000), "recherche_actes_par_index"),
     )
+
+
+def _positive(value, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise ConfigError(f"mkdocs.yml : registre → {name} : « {value} » doit être un nombre entier positif.")
+    return number
 
 
 class _LenientLoader(yaml.SafeLoader):

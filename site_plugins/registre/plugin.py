@@ -65,6 +65,8 @@ class RegistreOptions(base.Config):
     annees = c.Type(list, default=[])
     # Generate a PDF of each act (WeasyPrint); false publishes the signed originals only.
     pdf = c.Type(bool, default=True)
+    # Acts per Pagefind index (memory while indexing: about 270 KB per act).
+    recherche_actes_par_index = c.Type(int, default=2000)
 
 
 class RegistrePlugin(BasePlugin[RegistreOptions]):

@@ -16,8 +16,12 @@ Pagefind folds diacritics at indexing and at query time (its default since
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +29,7 @@ from typing import Iterator
 
 from .nomenclature import lookup
 from .outputs import BuildContext
-from .presentation import ActView
+from .presentation import ActView, act_url
 from .register import Register
 from .site import GeneratedPage
 
@@ -40,6 +44,10 @@ TIMEOUT_S = 1800
 # whole word index: about 0.5 MB per 1,000 acts (measured: 5 MB at 10,000).  Above this many acts, the
 # page asks for a word first, and browsing goes through the year, type and matière pages.
 FACETED_MAX_ACTS = 1000
+# A query loads a few chunks of every index it searches.  Up to this many acts, the search page
+# searches all years at once; above, the most recent year, and the citizen picks another year or
+# « toutes les années » (measured by bench/run.py: one year of 10,000 acts costs under 1 MB a query).
+SCOPE_ALL_MAX_ACTS = 20000
 
 
 class SearchIndexError(RuntimeError):
@@ -89,15 +97,59 @@ def pagefind_executable() -> Path:
             "de registre : « pip install -e . »).") from None
 
 
-def pagefind_command(site_dir: Path) -> list[str]:
-    return [str(pagefind_executable()), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR, "--quiet"]
+def pagefind_version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("pagefind")
+    except Exception:  # noqa: BLE001 - a version string only keys the cache
+        return "?"
 
 
-def index_site(build: BuildContext) -> None:
-    """Post-build step: index the act pages of the built site with the Pagefind CLI."""
-    site_dir = Path(build.site_dir)
-    command = pagefind_command(site_dir)
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class SearchPart:
+    """The acts of one Pagefind index: a year's acts, in date order, at most
+    ``RegistreConfig.search_part_size`` per part.  Parts depend on the year's
+    acts only, so a build of one year writes the same parts as a full build, and
+    adding an act at the end of a year changes only its last part."""
+
+    year: int
+    number: int  # 1, 2… within the year
+    identifiers: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.year}-{self.number}"
+
+    @property
+    def path(self) -> str:
+        """Bundle folder, relative to the site root (ends with "/")."""
+        return f"{BUNDLE_DIR}/{self.name}/"
+
+
+def search_parts(register: Register) -> list[SearchPart]:
+    size = register.config.search_part_size
+    by_year: dict[int, list] = {}
+    for act in register.online:
+        by_year.setdefault(act.year, []).append(act)
+    parts = []
+    for year in sorted(by_year):
+        acts = sorted(by_year[year], key=lambda a: (a.date, a.type.value, a.numero, a.identifier))
+        for start in range(0, len(acts), size):
+            parts.append(SearchPart(year, start // size + 1, tuple(a.identifier for a in acts[start:start + size])))
+    return parts
+
+
+# What a part's bundle keeps: the index; the user interfaces live once in pagefind/.
+UI_FILES = ("pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-highlight.js",
+            "pagefind-modular-ui.css", "pagefind-modular-ui.js", "pagefind-ui.css", "pagefind-ui.js")
+
+
+def pagefind_command(site_dir: Path, output: Path) -> list[str]:
+    return [str(pagefind_executable()), "--site", str(site_dir), "--output-path", str(output), "--quiet"]
+
+
+def _run_pagefind(site_dir: Path, output: Path) -> None:
+    command = pagefind_command(site_dir, output)
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -113,7 +165,84 @@ def index_site(build: BuildContext) -> None:
     for line in (result.stderr or "").splitlines():
         if line.strip():
             log.warning("recherche (Pagefind) : %s", line.strip())
-    log.info("registre : index de recherche construit en %.1f s.", time.perf_counter() - started)
+
+
+def _part_key(site_dir: Path, part: SearchPart) -> str:
+    """Hash of what Pagefind reads for ``part``: its act pages, byte for byte."""
+    digest = hashlib.sha256(f"pagefind {pagefind_version()}\n".encode())
+    for identifier in part.identifiers:
+        page = site_dir / act_url(identifier) / "index.html"
+        digest.update(identifier.encode() + b"\0" + hashlib.sha256(page.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _index_part(site_dir: Path, part: SearchPart, target: Path, ui_dir: Path) -> None:
+    """Pagefind over the act pages of ``part`` only (hard links in a staging folder, same
+    relative paths, so result URLs are the site's), written to ``target``."""
+    with tempfile.TemporaryDirectory(prefix="registre-pagefind-", dir=target.parent) as tmp:
+        staging = Path(tmp) / "site"
+        for identifier in part.identifiers:
+            relative = Path(act_url(identifier)) / "index.html"
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(site_dir / relative, staging / relative)
+            except OSError:  # another file system: copy
+                shutil.copyfile(site_dir / relative, staging / relative)
+        output = Path(tmp) / "bundle"
+        _run_pagefind(staging, output)
+        if not (ui_dir / UI_FILES[0]).is_file():
+            ui_dir.mkdir(parents=True, exist_ok=True)
+            for name in UI_FILES:
+                if (output / name).is_file():
+                    shutil.copyfile(output / name, ui_dir / name)
+        for name in UI_FILES:
+            (output / name).unlink(missing_ok=True)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(output, target)
+
+
+def _replace_tree(source: Path, target: Path) -> None:
+    tmp = target.with_name(f".{target.name}.tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    shutil.copytree(source, tmp)
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(tmp, target)
+
+
+def index_site(build: BuildContext) -> None:
+    """Post-build step: one Pagefind index per part (see :class:`SearchPart`) of the
+    years this build writes, each cached by the hash of its act pages."""
+    site_dir = Path(build.site_dir)
+    parts = [part for part in search_parts(build.register) if build.builds_year(part.year)]
+    if not parts:
+        return
+    cache = build.cache_dir / "pagefind" / pagefind_version()
+    ui_dir = cache / "ui"
+    cache.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    indexed = 0
+    kept: set[str] = set()
+    for part in parts:
+        key = _part_key(site_dir, part)
+        cached = cache / f"{part.name}-{key[:20]}"
+        kept.add(cached.name)
+        if not (cached / "pagefind-entry.json").is_file() or not (ui_dir / UI_FILES[0]).is_file():
+            _index_part(site_dir, part, cached, ui_dir)
+            indexed += 1
+        _replace_tree(cached, site_dir / part.path)
+    for name in UI_FILES:
+        if (ui_dir / name).is_file():
+            shutil.copyfile(ui_dir / name, site_dir / BUNDLE_DIR / name)
+    years = {part.year for part in parts}
+    for old in cache.iterdir():  # earlier versions of this build's parts
+        year = old.name.split("-", 1)[0]
+        if old.name not in kept and year.isdigit() and int(year) in years:
+            shutil.rmtree(old, ignore_errors=True)
+    log.info("registre : index de recherche : %d parties, %d indexées, %d reprises du cache, en %.1f s.",
+             len(parts), indexed, len(parts) - indexed, time.perf_counter() - started)
 
 
 def search_pages(register: Register) -> Iterator[GeneratedPage]:
@@ -122,7 +251,10 @@ def search_pages(register: Register) -> Iterator[GeneratedPage]:
         src_uri=SEARCH_URI + "index.md",
         title="Rechercher un acte",
         template="registre/search.html",
-        data={"search_filters": FILTER_NAMES, "search_faceted": len(register.online) <= FACETED_MAX_ACTS},
+        data={"search_filters": FILTER_NAMES, "search_faceted": len(register.online) <= FACETED_MAX_ACTS,
+              "search_parts": [{"chemin": part.path, "annee": part.year, "actes": len(part.identifiers)}
+                               for part in search_parts(register)],
+              "search_all_years": len(register.online) <= SCOPE_ALL_MAX_ACTS},
         description=f"Rechercher parmi les actes publiés par {register.config.commune} : texte, année, "
                     "type d'acte, matière et statut.",
     )

@@ -19,12 +19,16 @@
       var values = params.getAll(name).filter(Boolean);
       if (values.length) filters[name] = values;
     });
-    return { query: (params.get("q") || "").trim(), filters: filters, sort: params.get("tri") || "" };
+    return { query: (params.get("q") || "").trim(), filters: filters, sort: params.get("tri") || "",
+             scope: params.get("portee") || "" };
   }
+
+  var scope = "";  // years searched: "toutes" or one year, kept in the address as ?portee=
 
   function writeAddress(query, filters, sort) {
     var params = new URLSearchParams();
     if (query) params.set("q", query);
+    if (scope) params.set("portee", scope);
     FILTERS.forEach(function (name) {
       var values = (filters && filters[name]) || [];
       values.forEach(function (value) { params.append(name, value); });
@@ -44,6 +48,8 @@
     var instance = components.getInstanceManager().getInstance("default");
     var sortSelect = document.getElementById("registre-tri");
     var state = readAddress();
+    var parts = useParts(root, instance, state);
+    if (!parts) return;
     if (sortSelect && ["", "asc", "desc"].indexOf(state.sort) >= 0) sortSelect.value = state.sort;
 
     function currentSort() { return sortSelect ? sortSelect.value : ""; }
@@ -64,6 +70,8 @@
           var order = currentSort() || (term ? "" : "desc");
           var opts = Object.assign({}, options || {});
           if (order) opts.sort = { date: order };
+          // Merged indexes rank by score only: a date order over several parts is put together here.
+          if (order && parts.chosen.length > 1) return searchInDateOrder(parts, term, opts, order);
           return search(term, opts);
         };
         pagefind.registreSorted = true;
@@ -96,6 +104,87 @@
     }
     root.classList.toggle("registre-search--browse", !state.query);
     foldFilters(root, Object.keys(state.filters).length > 0);
+  }
+
+  // The index is made of parts, a few per year (registre/search.py).  The search runs over the parts of the
+  // years chosen: all years on a register of moderate size, else the most recent year, or the year of the
+  // address (?portee=2024, or a single ?année= filter), or all years on request (?portee=toutes).
+  function useParts(root, instance, state) {
+    var parts = [];
+    try { parts = JSON.parse(root.getAttribute("data-registre-parts") || "[]"); } catch (e) { parts = []; }
+    if (!parts.length) {
+      root.classList.add("registre-search--empty");
+      return false;
+    }
+    var years = parts.map(function (p) { return String(p.annee); })
+      .filter(function (y, i, all) { return all.indexOf(y) === i; }).sort().reverse();
+    var yearFilter = state.filters["année"] || [];
+    scope = state.scope;
+    if (scope !== "toutes" && years.indexOf(scope) < 0) {
+      if (yearFilter.length === 1 && years.indexOf(yearFilter[0]) >= 0) scope = yearFilter[0];
+      else if (yearFilter.length > 1 || root.hasAttribute("data-registre-all-years")) scope = "toutes";
+      else scope = years[0];
+    }
+    var chosen = scope === "toutes" ? parts : parts.filter(function (p) { return String(p.annee) === scope; });
+    var base = root.getAttribute("data-registre-base") || "/";
+    instance.options.bundlePath = base + chosen[0].chemin;
+    instance.options.mergeIndex = chosen.slice(1).map(function (p) {
+      return { bundlePath: base + p.chemin, baseUrl: base };
+    });
+    var select = document.getElementById("registre-portee");
+    if (select) {
+      select.value = scope;
+      select.addEventListener("change", function () {
+        scope = select.value;
+        var input = root.querySelector("pagefind-input input");
+        writeAddress(input ? input.value.trim() : state.query, instance.searchFilters || state.filters,
+                     document.getElementById("registre-tri") ? document.getElementById("registre-tri").value : "");
+        window.location.reload();  // another set of indexes: a fresh Pagefind instance
+      });
+    }
+    var byDefault = root.hasAttribute("data-registre-all-years") ? "toutes" : years[0];
+    if (scope === byDefault) scope = "";  // the address names the years only when they are not the default
+    return { chosen: chosen, base: base, instances: null };
+  }
+
+  // Date order over several parts: each part sorted by Pagefind, the parts one after the other (they follow
+  // each other in time: registre/search.py), filter counts added up.
+  function searchInDateOrder(parts, term, options, order) {
+    if (!parts.instances) {
+      parts.instances = import(parts.base + parts.chosen[0].chemin + "pagefind.js").then(function (module) {
+        var instances = parts.chosen.map(function (part) {
+          return module.createInstance({ basePath: parts.base + part.chemin, baseUrl: parts.base });
+        });
+        // Loading every filter first makes each search return the counts of all of them, as the
+        // merged instance of the Component UI does.
+        return Promise.all(instances.map(function (one) { return one.filters(); })).then(function () {
+          return instances;
+        });
+      });
+    }
+    return parts.instances.then(function (instances) {
+      return Promise.all(instances.map(function (one) { return one.search(term, options); }));
+    }).then(function (responses) {
+      responses = responses.filter(Boolean);
+      if (order === "desc") responses.reverse();
+      var merged = { results: [], unfilteredResultCount: 0, filters: {}, totalFilters: {}, timings: [] };
+      responses.forEach(function (response) {
+        merged.results = merged.results.concat(response.results || []);
+        merged.unfilteredResultCount += response.unfilteredResultCount || 0;
+        addCounts(merged.filters, response.filters);
+        addCounts(merged.totalFilters, response.totalFilters);
+      });
+      return merged;
+    });
+  }
+
+  function addCounts(into, counts) {
+    Object.keys(counts || {}).forEach(function (name) {
+      into[name] = into[name] || {};
+      Object.keys(counts[name]).forEach(function (value) {
+        into[name][value] = (into[name][value] || 0) + counts[name][value];
+      });
+    });
   }
 
   // Results come PAGE at a time (a register may hold 100,000 acts): a button shows the next ones and
