@@ -320,3 +320,21 @@ def test_registre_pdf_has_nothing_to_do_without_generated_pdfs(project):
     result = project.registre("pdf", check=True)
     assert "Rien à faire" in result.stdout and "pdf: false" in result.stdout
     assert cached_pdfs(project) == {}
+
+
+def test_registre_pdf_seal_and_build_share_one_cache_when_the_acts_are_in_a_subfolder(project):
+    text = (project.root / "mkdocs.yml").read_text(encoding="utf-8")
+    project.write_config(text + "      acts_dir: archives/actes\n")
+    nested = project.root / "archives" / "actes" / "2025"
+    nested.mkdir(parents=True)
+    (nested / "decision-2025-11.md").write_text(VALID_DECISION, encoding="utf-8")
+    assert "1 générés" in project.registre("pdf", check=True).stdout
+    cached = cached_pdfs(project)
+    assert len(cached) == 1
+    project.registre("seal", check=True)
+    assert (project.root / "archives" / "actes" / "registre.lock").is_file()
+    build = project.build()
+    assert build.returncode == 0, build.stdout + build.stderr
+    assert pdf_summary(build) == (0, 1)
+    assert cached_pdfs(project) == cached
+    assert not (project.root / "archives" / ".cache").exists()

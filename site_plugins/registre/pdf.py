@@ -572,6 +572,20 @@ def _copy_if_changed(source: Path, target: Path, sha256: str) -> None:
 
 # -- ledger --------------------------------------------------------------------
 
+def project_cache_dir(register: Register) -> Path:
+    """``.cache/registre`` beside mkdocs.yml, the folder ``acts_dir`` is relative to
+    (``acts/`` by default, but ``archives/actes`` works too), as ``mkdocs build`` uses."""
+    acts_dir = Path(register.config.acts_dir)
+    root = register.acts_root
+    depth = len(acts_dir.parts)
+    if not acts_dir.is_absolute() and ".." not in acts_dir.parts and 0 < depth < len(root.parts) \
+            and root.parts[-depth:] == acts_dir.parts:
+        root = root.parents[depth - 1]
+    else:
+        root = root.parent
+    return root / ".cache" / "registre"
+
+
 def sealed_pdf_records(register: Register, act: Act) -> list:
     """Ledger provider: the generated PDF of ``act`` is sealed like its annexes.
 
@@ -582,8 +596,7 @@ def sealed_pdf_records(register: Register, act: Act) -> list:
 
     if not register.config.pdf:
         return []
-    cache_dir = register.acts_root.parent / ".cache" / "registre"
-    pdfs = pdfs_for(register, cache_dir, register.config.site_url)
+    pdfs = pdfs_for(register, project_cache_dir(register), register.config.site_url)
     if act.identifier not in pdfs._files:  # render every act's PDF in one parallel batch
         pdfs.prepare([a for a in register.online if a.identifier not in pdfs._files] + [act])
         pdfs.save()
