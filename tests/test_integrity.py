@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import VALID_DECISION, Project, copy_demo
+from conftest import DEMO_TODAY, MKDOCS_YML, VALID_DECISION, Project, copy_demo
 from test_site import text_of
 
 LEDGER = "acts/registre.lock"
@@ -435,7 +435,7 @@ def test_verify_built_site(sealed):
 
 
 @pytest.mark.parametrize("case", ["annexe-remplacee", "page-supprimee", "registre-publie-modifie",
-                                  "empreintes-absentes"])
+                                  "empreintes-absentes", "empreintes-retirees"])
 def test_verify_finds_tampered_site(sealed, case):
     site = sealed.site
     if case == "annexe-remplacee":
@@ -452,9 +452,12 @@ def test_verify_finds_tampered_site(sealed, case):
         lines[1], lines[2] = lines[2], lines[1]
         copy.write_bytes(b"\n".join(lines))
         expected = "site/verifier/registre.lock:2: erreur: le registre scellé publié par le site diffère"
-    else:
+    elif case == "empreintes-absentes":
         (site / "verifier/integrite.json").unlink()
         expected = "la liste des empreintes de la page « Vérifier un document » manque"
+    else:  # the page would no longer recognise the acts of 2025
+        shutil.rmtree(site / "verifier/empreintes/2025")
+        expected = "erreur: la liste des empreintes ne reconnaît pas le contenu scellé de "
     result = sealed.registre("verify", "site")
     assert result.returncode == 1
     assert expected in result.stdout, result.stdout
@@ -472,6 +475,33 @@ def test_verify_without_repository_uses_published_copy(sealed, tmp_path):
 
 # -- the « Vérifier un document » page -----------------------------------------------------------
 
+SHARDS = "verifier/empreintes"
+
+
+def shard_path(site: Path, year: int, digest: str) -> Path:
+    return site / SHARDS / str(year) / f"{digest[:2]}.json"
+
+
+def shard_table(site: Path, year: int, digest: str) -> dict[str, list[dict]]:
+    """The hashes of the shard where the page looks ``digest`` up for ``year``."""
+    data = json.loads(shard_path(site, year, digest).read_text(encoding="utf-8"))
+    assert data["format"] == "registre-integrite-v2"
+    return data["empreintes"]
+
+
+def published_hashes(site: Path) -> dict[str, list[dict]]:
+    """Every hash the page can find: all the shards of the years integrite.json lists."""
+    index = json.loads((site / "verifier/integrite.json").read_text(encoding="utf-8"))
+    table: dict[str, list[dict]] = {}
+    for year in index["annees"]:
+        for path in sorted((site / SHARDS / str(year)).glob("*.json")):
+            for digest, items in json.loads(path.read_text(encoding="utf-8"))["empreintes"].items():
+                assert digest.startswith(path.stem) and len(path.stem) == 2
+                assert {item["acte"].split("-")[1] for item in items} == {str(year)}
+                table.setdefault(digest, []).extend(items)
+    return table
+
+
 def test_verify_page_and_published_ledger(sealed_template):
     proj = sealed_template
     assert (proj.site / "verifier/registre.lock").read_bytes() == (proj.root / LEDGER).read_bytes()
@@ -480,21 +510,121 @@ def test_verify_page_and_published_ledger(sealed_template):
     assert 'id="registre-verify-file"' in page and 'type="file"' in page
     assert re.search(r'<script src="[./]*assets/registre/verify\.js" defer>', page)
     assert 'data-index="../verifier/integrite.json"' in page or 'data-index="integrite.json"' in page
+    assert 'data-shards="empreintes/"' in page and 'data-years="2025"' in page
     assert "n'est pas envoyé" in text_of(page)
     assert (proj.site / "assets/registre/verify.js").is_file()
 
-    index = json.loads((proj.site / "verifier/integrite.json").read_text(encoding="utf-8"))
-    table = index["empreintes"]
-    annex = table[hashlib.sha256(PDF_BYTES).hexdigest()]
+    # The index is small: no hash of a document in it, only where to find them.
+    raw_index = (proj.site / "verifier/integrite.json").read_text(encoding="utf-8")
+    index = json.loads(raw_index)
+    assert index["format"] == "registre-integrite-v2" and index["commune"] == "Villeneuve-la-Rivière"
+    assert index["annees"] == [2025] and "empreintes" not in index
+    assert index["repartition"]["fichiers"] == "verifier/empreintes/{annee}/{prefixe}.json"
+    assert index["registre_scelle"]["lignes"] == len(ledger_lines(proj))
+    assert len(raw_index) < 2000 and len(re.findall(r"[0-9a-f]{64}", raw_index)) == 1  # the ledger's head
+
+    annex_sha = hashlib.sha256(PDF_BYTES).hexdigest()
+    annex = shard_table(proj.site, 2025, annex_sha)[annex_sha]
     assert annex[0]["acte"] == "arrete-2025-1" and annex[0]["nature"] == "annexe"
     assert annex[0]["scelle_le"] == "2025-12-15" and annex[0]["url"] == "actes/arrete-2025-1/"
     assert annex[0]["libelle"] == "annexe « Plan des berges & zones \"baignade\" »"
+    assert annex[0]["fichier"] == "actes/arrete-2025-1/annexes/arrete-2025-1-plan.pdf" and annex[0]["actuel"] is True
+    table = published_hashes(proj.site)
     for line in ledger_lines(proj):
         assert any(m["nature"] == "contenu" and m["acte"] == line["acte"] for m in table[line["contenu"]])
-    pdf = proj.site / "actes/decision-2025-11/decision-2025-11.pdf"
-    assert table[sha(pdf)][0]["acte"] == "decision-2025-11" and table[sha(pdf)][0]["nature"] == "pdf"
-    raw = (proj.site / "verifier/integrite.json").read_text(encoding="utf-8")
+    pdf = sha(proj.site / "actes/decision-2025-11/decision-2025-11.pdf")
+    assert shard_table(proj.site, 2025, pdf)[pdf][0]["acte"] == "decision-2025-11"
+    assert shard_table(proj.site, 2025, pdf)[pdf][0]["nature"] == "pdf"
+    assert not (proj.site / SHARDS / "2024").exists()
+    raw = shard_path(proj.site, 2025, annex_sha).read_text(encoding="utf-8")
     assert "&" not in raw and "<" not in raw and "\\u0026" in raw  # html-safe JSON
+
+
+ANNEX_2024 = b"%PDF-1.4\n% plan 2024\n%%EOF\n"
+
+
+def _two_years(project: Project) -> Project:
+    """Acts of 2024 (one with a PDF annex) and 2025, sealed."""
+    from test_rules import delib
+    project.add("2024/deliberation-2024-1.md", delib(1, "2024-04-11", "annexes:\n  - fichier: plan-2024.pdf\n"
+                                                                        "    titre: Plan 2024\n"))
+    project.add_bytes("2024/plan-2024.pdf", ANNEX_2024)
+    project.add("2024/deliberation-2024-2.md", delib(2, "2024-06-20"))
+    project.add("2025/deliberation-2025-1.md", delib(1, "2025-04-10"))
+    project.add("2025/decision-2025-11.md", VALID_DECISION)
+    seal = project.registre("seal")
+    assert seal.returncode == 0, seal.stdout + seal.stderr
+    return project
+
+
+def _only_years(project: Project, years: str) -> None:
+    """mkdocs.yml with the plugin option ``annees: [<years>]`` (the test config otherwise)."""
+    text = MKDOCS_YML.format(today=DEMO_TODAY)
+    project.write_config(text.replace("  - registre:\n", f"  - registre:\n      annees: [{years}]\n", 1))
+
+
+def test_year_builds_write_their_shards_and_merge_into_the_full_build(project, tmp_path):
+    proj = _two_years(project)
+    full = proj.build()
+    assert full.returncode == 0, full.stdout + full.stderr
+    assert sorted(p.name for p in (proj.site / SHARDS).iterdir()) == ["2024", "2025"]
+    annex = hashlib.sha256(ANNEX_2024).hexdigest()
+    found = shard_table(proj.site, 2024, annex)[annex]
+    assert [(m["acte"], m["nature"], m["fichier"]) for m in found] == [
+        ("deliberation-2024-1", "annexe", "actes/deliberation-2024-1/annexes/plan-2024.pdf")]
+    pdf = sha(proj.site / "actes/deliberation-2024-1/deliberation-2024-1.pdf")
+    assert [m["nature"] for m in shard_table(proj.site, 2024, pdf)[pdf]] == ["pdf"]
+    assert not shard_path(proj.site, 2025, annex).exists() or annex not in shard_table(proj.site, 2025, annex)
+    assert set(published_hashes(proj.site)) >= {annex, pdf}
+    full_files = snapshot(proj.site / "verifier")
+
+    merged = tmp_path / "fusion"
+    for year in ("2024", "2025"):
+        _only_years(proj, year)
+        site = tmp_path / f"site-{year}"
+        build = proj.build("--site-dir", str(site))
+        assert build.returncode == 0, build.stdout + build.stderr
+        assert [p.name for p in (site / SHARDS).iterdir()] == [year]  # only the year built
+        assert (site / "verifier/integrite.json").read_bytes() == (proj.site / "verifier/integrite.json").read_bytes()
+        shutil.copytree(site, merged, dirs_exist_ok=True)
+    assert snapshot(merged / "verifier") == full_files
+
+
+def test_rebuild_removes_stale_shards_of_the_years_built_only(project):
+    from registre.config import load_config
+    from registre.outputs import BuildContext
+    from registre.register import load_register
+    from registre.verify_page import write_integrity_files
+
+    proj = _two_years(project)
+    build = proj.build()
+    assert build.returncode == 0, build.stdout + build.stderr
+    root = proj.site / SHARDS
+    kept = sorted(root.glob("202[45]/*.json"))
+    before = {p: p.stat().st_mtime_ns for p in kept}
+    present = {p.stem for p in (root / "2025").glob("*.json")}
+    stale = next(f"{i:02x}" for i in range(256) if f"{i:02x}" not in present)
+    (root / "2025" / f"{stale}.json").write_text('{"empreintes": {}}', encoding="utf-8")
+    (root / "2023").mkdir()
+    (root / "2023" / "ab.json").write_text('{"empreintes": {}}', encoding="utf-8")
+    register = load_register(proj.acts, load_config(proj.root / "mkdocs.yml"))
+
+    def run(years):
+        write_integrity_files(BuildContext(register, proj.site, "https://registre.test/", proj.root / ".cache",
+                                           years=years))
+
+    run(frozenset({2025}))
+    assert not (root / "2025" / f"{stale}.json").exists()  # that prefix has no hash any more
+    assert (root / "2023" / "ab.json").exists()  # another year: not this build's business
+    assert {p: p.stat().st_mtime_ns for p in kept} == before  # unchanged files are not rewritten
+    assert sorted(root.glob("202[45]/*.json")) == kept
+    run(frozenset({2023}))  # a year built that has no act online: its shards go
+    assert not (root / "2023").exists() and (root / "2024").is_dir() and (root / "2025").is_dir()
+    (root / "2019").mkdir()
+    (root / "2019" / "00.json").write_text("{}", encoding="utf-8")
+    run(None)  # a full build keeps only the years online
+    assert sorted(p.name for p in root.iterdir()) == ["2024", "2025"]
+    assert not list(root.rglob(".*.tmp"))
 
 
 def _chromium():
@@ -513,14 +643,22 @@ def test_verify_page_in_a_browser(sealed, tmp_path):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    uploads = []
+    uploads, fetched = [], []  # requests other than GET; what was asked for under verifier/ (path, status)
+    base = f"http://127.0.0.1:{server.server_port}/"
+
+    def seen(response):
+        if response.url.startswith(base + "verifier/") and response.url != base + "verifier/":
+            fetched.append((response.url[len(base):], response.status))
+
     try:
         with playwright.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
             page = browser.new_page()
             page.on("request", lambda r: uploads.append(r) if r.method != "GET" else None)
-            page.goto(f"http://127.0.0.1:{server.server_port}/verifier/")
+            page.on("response", seen)
+            page.goto(base + "verifier/")
             result = page.locator("#registre-verify-result")
+            assert fetched == []  # nothing is downloaded before a file is chosen
 
             page.set_input_files("#registre-verify-file", str(sealed.root / PDF_ANNEX))
             page.wait_for_selector("#registre-verify-result[data-result]")
@@ -528,7 +666,10 @@ def test_verify_page_in_a_browser(sealed, tmp_path):
             text = result.inner_text()
             assert "Document reconnu" in text and "Arrêté n°1/2025" in text and "Plan des berges & zones" in text
             assert "Inscrit au registre scellé le 15 décembre 2025" in text
-            assert hashlib.sha256(PDF_BYTES).hexdigest() in text
+            annex_sha = hashlib.sha256(PDF_BYTES).hexdigest()
+            assert annex_sha in text
+            # Only the shard of that hash's prefix, for the one year of the register: not every hash.
+            assert fetched == [(f"verifier/empreintes/2025/{annex_sha[:2]}.json", 200)]
             page.click("#registre-verify-result a")
             page.wait_for_url("**/actes/arrete-2025-1/")
             page.go_back()
@@ -539,6 +680,19 @@ def test_verify_page_in_a_browser(sealed, tmp_path):
             page.wait_for_function("document.querySelector('#registre-verify-result')"
                                    ".getAttribute('data-result') === 'inconnu'")
             assert "Aucun document publié ne correspond" in result.inner_text()
+            assert "Villeneuve-la-Rivière" in result.inner_text()
+
+            # A prefix no published hash has: its shard is absent (404), which means « unknown », not an error.
+            present = {path.stem for path in (sealed.site / "verifier/empreintes/2025").glob("*.json")}
+            absent = next(f"{i:02x}" for i in range(256) if f"{i:02x}" not in present)
+            fetched.clear()
+            page.fill("#registre-verify-hash", absent + "0" * 62)
+            page.click("#registre-verify button[type=submit]")
+            page.wait_for_function("document.querySelector('#registre-verify-result')"
+                                   ".getAttribute('data-result') === 'inconnu' && document.querySelector("
+                                   f"'#registre-verify-result code').textContent.startsWith('{absent}')")
+            assert "Aucun document publié ne correspond" in result.inner_text()
+            assert fetched == [(f"verifier/empreintes/2025/{absent}.json", 404)]
 
             contenu = next(d for d in ledger_lines(sealed) if d["acte"] == "decision-2025-11")["contenu"]
             page.fill("#registre-verify-hash", "SHA-256 : " + contenu.upper())
@@ -546,6 +700,8 @@ def test_verify_page_in_a_browser(sealed, tmp_path):
             page.wait_for_function("document.querySelector('#registre-verify-result')"
                                    ".getAttribute('data-acte') === 'decision-2025-11'")
             assert "empreinte du contenu de l'acte" in result.inner_text().lower()
+            assert fetched == [(f"verifier/empreintes/2025/{absent}.json", 404),
+                               (f"verifier/empreintes/2025/{contenu[:2]}.json", 200)]
             browser.close()
     finally:
         server.shutdown()
@@ -567,6 +723,8 @@ const out = {{
   hex: v.toHex(new Uint8Array([0, 15, 255]).buffer),
   found: v.lookup({{empreintes: {{[h]: [{{acte: "x"}}]}}}}, h).length,
   proto: v.lookup({{empreintes: {{}}}}, "__proto__").length,
+  absent: v.lookup(null, h).length,
+  urls: v.shardUrls("../verifier/empreintes", ["2025", "2024"], h),
   date: v.frenchDate("2025-12-01"),
   lines: v.describe({{libelle: "annexe « a »", titre: "Arrêté n°1/2025", date: "12 mai 2025", objet: "<b>",
                       scelle_le: null, actuel: false}}),
@@ -576,7 +734,8 @@ console.log(JSON.stringify(out));
     result = subprocess.run([node, str(probe)], capture_output=True, text=True, check=True)
     out = json.loads(result.stdout)
     assert out["normalised"] == ["ab" * 32, "ab" * 32, None, None]
-    assert out["hex"] == "000fff" and out["found"] == 1 and out["proto"] == 0
+    assert out["hex"] == "000fff" and out["found"] == 1 and out["proto"] == 0 and out["absent"] == 0
+    assert out["urls"] == ["../verifier/empreintes/2025/ab.json", "../verifier/empreintes/2024/ab.json"]
     assert out["date"] == "1er décembre 2025"
     assert out["lines"][0] == "Annexe « a » — Arrêté n°1/2025 du 12 mai 2025 : <b>"
     assert "pas encore inscrit" in out["lines"][1] and "version antérieure" in out["lines"][2]

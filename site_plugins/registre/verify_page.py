@@ -2,22 +2,38 @@
 
 The page (template ``registre/verify.html``, script
 ``assets/registre/verify.js``) computes the SHA-256 of a file the citizen
-picks, locally with Web Crypto (nothing is uploaded), and looks it up in
-``verifier/integrite.json``: every file the site publishes for an act online
-(annexes, signed original, PDF of the act…), every file version recorded in
-the sealed register, and each act's content fingerprint (printed in the
-footer of its PDF).  The sealed register itself is published next to it as
-``verifier/registre.lock``, byte for byte.
+picks, locally with Web Crypto (nothing is uploaded), and looks it up among
+the hashes the site publishes: every file the site publishes for an act
+online (annexes, signed original, PDF of the act…), every file version
+recorded in the sealed register, and each act's content fingerprint (printed
+in the footer of its PDF).  The sealed register itself is published next to
+it as ``verifier/registre.lock``, byte for byte.
+
+The hashes are sharded, so that the page downloads a few kilobytes whatever
+the size of the register: ``verifier/empreintes/<année>/<xx>.json`` holds the
+hashes starting with the two hex characters ``xx`` of the acts of that year
+(``{"format": …, "empreintes": {sha256: [item, …]}}``).  The page fetches the
+shard of the hash's prefix in each year; a missing shard (404) means no match
+in that year.  ``verifier/integrite.json`` is a small index: commune, date,
+sealed register, the years (of the acts online, newest first) and the shard
+naming scheme.
+
+Built one year at a time (plugin option ``annees``), a build writes only the
+shards of its years, and only the shards that have entries; the index does
+not depend on the years built.  Copying the site folders of the year builds
+over one another thus gives the same ``verifier/`` files as one full build.
 
 :func:`verify_pages` is a page provider (see :func:`registre.site.extra_page_providers`);
 :func:`write_integrity_files` is a post-build step (see :mod:`registre.outputs`):
 it runs after the other steps so the files they write are listed too.
+:func:`read_published_hashes` reads the hashes back from a built site.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Iterator
 
@@ -31,14 +47,18 @@ from .site import GeneratedPage, annex_uri
 PAGE_URI = "verifier/"
 INDEX_PATH = "verifier/integrite.json"
 LEDGER_PATH = f"verifier/{LEDGER_NAME}"
-INDEX_FORMAT = "registre-integrite-v1"
+SHARDS_DIR = "verifier/empreintes"
+SHARD_SCHEME = SHARDS_DIR + "/{annee}/{prefixe}.json"  # prefixe: the hash's first PREFIX_LENGTH hex characters
+PREFIX_LENGTH = 2
+INDEX_FORMAT = "registre-integrite-v2"
 
 
 def verify_pages(register: Register) -> Iterator[GeneratedPage]:
     ledger = read_ledger(register.acts_root / LEDGER_NAME)
     yield GeneratedPage(
         src_uri=PAGE_URI + "index.md", title="Vérifier un document", template="registre/verify.html",
-        data={"verification": {"index": INDEX_PATH, "ledger": LEDGER_PATH if ledger.exists else None,
+        data={"verification": {"index": INDEX_PATH, "shards": SHARDS_DIR + "/", "years": online_years(register),
+                               "ledger": LEDGER_PATH if ledger.exists else None,
                                "sealed_count": len(ledger.acts), "lines": len(ledger.entries),
                                "head": ledger.head if ledger.entries else None}},
         description="Vérifiez qu'un document téléchargé est bien un acte publié par la commune, sans l'envoyer : "
@@ -71,9 +91,14 @@ def _nature(act, rel: str, annexes: dict[str, object]) -> tuple[str, str]:
     return "fichier", f"fichier « {name} »"
 
 
-def integrity_index(register: Register, site_dir: Path, ledger: Ledger) -> dict:
-    """The content of ``integrite.json``."""
-    sealed_on = _sealed_dates(ledger)
+def online_years(register: Register) -> list[int]:
+    """Years of the acts online, newest first: the years the page looks in."""
+    return sorted({act.year for act in register.online}, reverse=True)
+
+
+def _hashes(register: Register, site_dir: Path, ledger: Ledger, acts: list,
+            sealed_on: dict[tuple[str, str], str]) -> dict[str, list[dict]]:
+    """sha256 → what it is, for ``acts`` (acts online, newest first; their files as built in ``site_dir``)."""
     hashes: dict[str, list[dict]] = {}
 
     def add(digest: str, item: dict) -> None:
@@ -81,7 +106,7 @@ def integrity_index(register: Register, site_dir: Path, ledger: Ledger) -> dict:
         if item not in items:
             items.append(item)
 
-    for act in register.online:
+    for act in acts:
         view = ActView(act, register)
         about = {"acte": act.identifier, "titre": view.title, "date": view.date, "objet": view.objet,
                  "url": view.url}
@@ -107,14 +132,53 @@ def integrity_index(register: Register, site_dir: Path, ledger: Ledger) -> dict:
                 nature, label = _nature(act, record.publie, annexes)
                 add(record.sha256, {**about, "nature": nature, "libelle": label, "fichier": record.publie,
                                     "actuel": False, "scelle_le": sealed_on.get((act.identifier, record.sha256))})
+    return hashes
+
+
+def shards(hashes: dict[str, list[dict]]) -> dict[str, dict]:
+    """prefix → content of its shard file (only the prefixes that have hashes)."""
+    by_prefix: dict[str, dict[str, list[dict]]] = {}
+    for digest in sorted(hashes):
+        by_prefix.setdefault(digest[:PREFIX_LENGTH], {})[digest] = hashes[digest]
+    return {prefix: {"format": INDEX_FORMAT, "empreintes": table} for prefix, table in by_prefix.items()}
+
+
+def integrity_index(register: Register, ledger: Ledger) -> dict:
+    """The content of ``integrite.json``: the same whichever years a build builds."""
     return {
         "format": INDEX_FORMAT,
         "commune": register.config.commune,
         "date": register.today.isoformat(),
         "registre_scelle": ({"fichier": LEDGER_NAME, "lignes": len(ledger.entries), "actes": len(ledger.acts),
                              "derniere_ligne_sha256": ledger.head} if ledger.exists else None),
-        "empreintes": dict(sorted(hashes.items())),
+        "annees": online_years(register),
+        "repartition": {"fichiers": SHARD_SCHEME, "longueur_prefixe": PREFIX_LENGTH,
+                        "description": f"pour chaque année de « annees », les empreintes des documents des actes de "
+                                      f"cette année dont les {PREFIX_LENGTH} premiers caractères (0-9, a-f) sont "
+                                      f"« prefixe » ; un fichier absent n'en contient aucune"},
     }
+
+
+def read_published_hashes(site_dir: Path) -> dict[str, list[dict]]:
+    """All the hashes a built site publishes (every shard of the years its index lists).
+
+    Raises FileNotFoundError without ``integrite.json``, ValueError when it or a
+    shard is not what :func:`write_integrity_files` writes."""
+    index = json.loads((site_dir / INDEX_PATH).read_text(encoding="utf-8"))
+    if not isinstance(index, dict) or index.get("format") != INDEX_FORMAT or not isinstance(index.get("annees"), list):
+        raise ValueError(f"{INDEX_PATH}: format inconnu")
+    table: dict[str, list[dict]] = {}
+    for year in index["annees"]:
+        if not isinstance(year, int):
+            raise ValueError(f"{INDEX_PATH}: année « {year} » invalide")
+        folder = site_dir / SHARDS_DIR / str(year)
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            shard = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(shard, dict) or not isinstance(shard.get("empreintes"), dict):
+                raise ValueError(f"{path}: format inconnu")
+            for digest, items in shard["empreintes"].items():
+                table.setdefault(digest, []).extend(items)
+    return table
 
 
 def html_safe_json(text: str) -> str:
@@ -135,17 +199,57 @@ def _files_under(folder: Path) -> Iterator[Path]:
 
 
 def write_integrity_files(build: BuildContext) -> None:
-    """Post-build step: ``verifier/integrite.json`` and ``verifier/registre.lock``."""
-    ledger = read_ledger(build.register.acts_root / LEDGER_NAME)
+    """Post-build step: ``verifier/integrite.json``, the shards of the years built
+    under ``verifier/empreintes/`` and ``verifier/registre.lock``."""
+    register = build.register
+    ledger = read_ledger(register.acts_root / LEDGER_NAME)
     target = build.site_dir / INDEX_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(integrity_index(build.register, build.site_dir, ledger), ensure_ascii=False, indent=1)
-    _write(target, html_safe_json(data).encode("utf-8") + b"\n")
+    _write(target, _json_bytes(integrity_index(register, ledger)))
+
+    sealed_on = _sealed_dates(ledger)
+    by_year: dict[int, list] = {}
+    for act in register.online:
+        if build.builds_year(act.year):
+            by_year.setdefault(act.year, []).append(act)
+    root = build.site_dir / SHARDS_DIR
+    for year, acts in by_year.items():
+        folder = root / str(year)
+        folder.mkdir(parents=True, exist_ok=True)
+        names = set()
+        for prefix, shard in shards(_hashes(register, build.site_dir, ledger, acts, sealed_on)).items():
+            names.add(f"{prefix}.json")
+            _write(folder / f"{prefix}.json", _json_bytes(shard))
+        _remove_except(folder, names)  # prefixes that no longer have hashes
+    if root.is_dir():  # years built that no longer have acts online (in a full build: every other year)
+        for child in sorted(root.iterdir()):
+            built = build.years is None or (child.name.isdigit() and int(child.name) in build.years)
+            if built and not (child.name.isdigit() and int(child.name) in by_year):
+                _remove(child)
+
     published = build.site_dir / LEDGER_PATH
     if ledger.exists:
         _write(published, ledger.data)
     elif published.exists():
         published.unlink()
+
+
+def _json_bytes(data: dict) -> bytes:
+    return html_safe_json(json.dumps(data, ensure_ascii=False, indent=1)).encode("utf-8") + b"\n"
+
+
+def _remove_except(folder: Path, keep: set[str]) -> None:
+    """Delete what ``folder`` holds but the files named in ``keep``."""
+    for child in folder.iterdir():
+        if not (child.name in keep and child.is_file()):
+            _remove(child)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
 
 
 def _write(target: Path, data: bytes) -> None:

@@ -1,5 +1,7 @@
 /* « Vérifier un document » : the SHA-256 of the chosen file is computed here,
- * in the browser (Web Crypto), and looked up in verifier/integrite.json.
+ * in the browser (Web Crypto), and looked up in the shards of the hashes the site
+ * publishes: verifier/empreintes/<year>/<first 2 hex characters>.json, one fetch per
+ * year listed by the page (data-years); a missing shard (404) means no match that year.
  * Nothing is uploaded. Every text is inserted with textContent, never as HTML. */
 (function () {
   "use strict";
@@ -21,9 +23,15 @@
     return HEX.test(value) ? value : null;
   }
 
-  function lookup(index, digest) {
-    var table = index && index.empreintes;
+  function lookup(shard, digest) {
+    var table = shard && shard.empreintes;
     return (table && Object.prototype.hasOwnProperty.call(table, digest)) ? table[digest] : [];
+  }
+
+  /* URLs of the shards that may hold ``digest``: one per year, in the order given (newest first). */
+  function shardUrls(base, years, digest) {
+    if (base && base.charAt(base.length - 1) !== "/") { base += "/"; }
+    return years.map(function (year) { return base + year + "/" + digest.slice(0, 2) + ".json"; });
   }
 
   function frenchDate(iso) {
@@ -56,7 +64,8 @@
     return text.charAt(0).toUpperCase() + text.slice(1);
   }
 
-  var api = { toHex: toHex, normalise: normalise, lookup: lookup, describe: describe, frenchDate: frenchDate };
+  var api = { toHex: toHex, normalise: normalise, lookup: lookup, shardUrls: shardUrls, describe: describe,
+              frenchDate: frenchDate };
   if (typeof module !== "undefined" && module.exports) { module.exports = api; }
   if (typeof document === "undefined") { return; }
 
@@ -65,17 +74,29 @@
   if (!form || !output) { return; }
   var root = form.getAttribute("data-root") || ".";
   if (root.charAt(root.length - 1) !== "/") { root += "/"; }
-  var indexPromise = null;
+  var shardsBase = form.getAttribute("data-shards") || "";
+  var years = (form.getAttribute("data-years") || "").split(/\s+/).filter(Boolean);
+  var commune = form.getAttribute("data-commune") || "";
+  var loaded = {};  // shard URL → promise of its content (null: no such shard)
 
-  function loadIndex() {
-    if (!indexPromise) {
-      indexPromise = fetch(form.getAttribute("data-index"), { cache: "no-cache" }).then(function (response) {
+  function loadShard(url) {
+    if (!Object.prototype.hasOwnProperty.call(loaded, url)) {
+      loaded[url] = fetch(url, { cache: "no-cache" }).then(function (response) {
+        if (response.status === 404) { return null; }  // no published hash with this prefix that year
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.json();
       });
-      indexPromise.catch(function () { indexPromise = null; });
+      loaded[url].catch(function () { delete loaded[url]; });
     }
-    return indexPromise;
+    return loaded[url];
+  }
+
+  function matchesOf(digest) {
+    return Promise.all(shardUrls(shardsBase, years, digest).map(loadShard)).then(function (shards) {
+      var matches = [];
+      shards.forEach(function (shard) { matches = matches.concat(lookup(shard, digest)); });
+      return matches;
+    });
   }
 
   function element(tag, text, className) {
@@ -98,15 +119,14 @@
   }
 
   function show(digest, what) {
-    return loadIndex().then(function (index) {
-      var matches = lookup(index, digest);
+    return matchesOf(digest).then(function (matches) {
       var shown = element("p");
       shown.appendChild(document.createTextNode("Empreinte SHA-256 " + what + " : "));
       shown.appendChild(element("code", digest, "registre-hash"));
       if (!matches.length) {
         say("failure", "Aucun document publié ne correspond", [
           "Ce " + (what === "du fichier" ? "fichier" : "code") + " ne correspond à aucun document publié sur le "
-            + "registre de " + index.commune + ". Il a pu être modifié, même d'un seul caractère, ou ce n'est "
+            + "registre de " + commune + ". Il a pu être modifié, même d'un seul caractère, ou ce n'est "
             + "pas un document de ce registre. Téléchargez-le à nouveau depuis la page de l'acte.",
           shown]);
         output.setAttribute("data-result", "inconnu");
