@@ -57,7 +57,7 @@ from .dates import format_date
 from .hashing import content_hash, file_sha256
 from .lifecycle import is_online
 from .model import Act
-from .outputs import BuildContext
+from .outputs import BuildContext, link_or_copy
 from .presentation import ActView, act_url, masked
 from .register import Register, display_path
 
@@ -554,20 +554,25 @@ def write_pdfs(build: BuildContext) -> None:
         pdfs.prepare(online)
     for act in online:
         for pdf in pdfs.downloads(act):
-            _copy_if_changed(pdf.source, build.site_dir / pdf.site_path, pdf.sha256)
+            _copy_if_changed(pdf.source, build.site_dir / pdf.site_path, pdf.sha256, link=pdf.kind == "genere")
     log.info(pdfs.summary())
 
 
-def _copy_if_changed(source: Path, target: Path, sha256: str) -> None:
+def _copy_if_changed(source: Path, target: Path, sha256: str, *, link: bool = False) -> None:
+    """``link``: a file of the cache, published as a hard link (see :func:`link_or_copy`); a
+    signed original from acts/ is always copied, so nothing done to the site can reach it."""
     try:
         if target.stat().st_size == source.stat().st_size and file_sha256(target) == sha256:
             return
     except OSError:
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    shutil.copyfile(source, tmp)
-    os.replace(tmp, target)
+    if link:
+        link_or_copy(source, target)
+    else:
+        tmp = target.with_name(target.name + ".tmp")
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
 
 
 # -- ledger --------------------------------------------------------------------

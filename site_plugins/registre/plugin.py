@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import site
+from .block_cache import BlockCache, key_for
 from .config import ConfigError, RegistreConfig, from_mapping, normalise_site_url
 from .dates import format_date, format_date_long
 from .diagnostics import sort_key, summary
@@ -152,6 +153,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         if build.register.config.pdf:
             pdfs.prepare(g.data["act"].act for g in self.pages.values() if g.template == "registre/act.html")
         env.filters["act_downloads"] = pdfs.downloads
+        env.globals["registre_blocks"] = BlockCache()
         return env
 
     def build_context(self, config: MkDocsConfig) -> BuildContext:
@@ -171,4 +173,6 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             context.update(generated.context())
+        context["registre_chrome_key"] = key_for(generated.template if generated else None,
+                                                 str(context.get("base_url", "")))
         return context

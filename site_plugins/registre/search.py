@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .nomenclature import lookup
-from .outputs import BuildContext
+from .outputs import BuildContext, link_or_copy
 from .presentation import ActView, act_url
 from .register import Register
 from .site import GeneratedPage
@@ -206,7 +206,7 @@ def _replace_tree(source: Path, target: Path) -> None:
     tmp = target.with_name(f".{target.name}.tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
-    shutil.copytree(source, tmp)
+    shutil.copytree(source, tmp, copy_function=link_or_copy)
     if target.exists():
         shutil.rmtree(target)
     os.replace(tmp, target)

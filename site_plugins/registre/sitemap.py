@@ -1,8 +1,13 @@
 """Sitemaps for large registers: at most 50,000 URLs per file (sitemaps.org).
 
-MkDocs writes one ``sitemap.xml`` (and its ``.gz``) with every page.  Past
-the protocol's limit this post-build step splits it into ``sitemap-1.xml``,
-``sitemap-2.xml``… and turns ``sitemap.xml`` into a sitemap index, so the
+MkDocs writes one ``sitemap.xml`` with the pages it built, each dated with
+the day of the build.  This post-build step writes it again from the
+register: every act page (also those of the years a build per year left to
+other jobs, see the plugin option ``annees``), dated with the day the act or
+a later act changing it went online, plus MkDocs' other pages, undated; in
+address order, so that every build of the same register gives the same
+bytes.  Past the protocol's limit it is split into ``sitemap-1.xml``,
+``sitemap-2.xml``… and ``sitemap.xml`` becomes a sitemap index, so the
 address search engines know keeps working.
 """
 
@@ -12,7 +17,12 @@ import gzip
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from .lifecycle import is_online
+from .model import Act
 from .outputs import BuildContext
+from .presentation import act_url
+from .register import Register
+from .site import annex_uri
 
 MAX_URLS = 50_000
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -48,6 +58,46 @@ def split_sitemap(site_dir: Path, base_url: str, max_urls: int = MAX_URLS) -> in
     return len(chunks)
 
 
+def act_lastmod(register: Register, act: Act) -> str:
+    """When the act's page last changed in substance: it went online, or a later act
+    online changed it (modified, abrogated…)."""
+    days = [act.publication or act.date]
+    for _, later in register.changed_by.get(act.identifier, ()):
+        if is_online(later, register.today):
+            days.append(later.publication or later.date)
+    return max(days).isoformat()
+
+
+def register_sitemap(sitemap: Path, build: BuildContext) -> None:
+    """Rewrite MkDocs' ``sitemap.xml``: see the module's docstring."""
+    ET.register_namespace("", NS)
+    base = build.site_url or "/"
+    entries: dict[str, str | None] = {}
+    for loc in ET.parse(sitemap).getroot().iter(f"{{{NS}}}loc"):
+        text = (loc.text or "").strip()
+        if text and not text[len(base):].startswith("actes/"):
+            entries[text] = None
+    register = build.register
+    for act in register.online:
+        lastmod = act_lastmod(register, act)
+        entries[base + act_url(act.identifier)] = lastmod
+        for annex in act.annexes:
+            if annex.is_markdown:
+                entries[base + annex_uri(act, annex)] = lastmod
+    root = ET.Element(f"{{{NS}}}urlset")
+    for loc in sorted(entries):
+        url = ET.SubElement(root, f"{{{NS}}}url")
+        ET.SubElement(url, f"{{{NS}}}loc").text = loc
+        if entries[loc]:
+            ET.SubElement(url, f"{{{NS}}}lastmod").text = entries[loc]
+    ET.indent(root)
+    _write(sitemap, root)
+
+
 def write_sitemaps(build: BuildContext) -> None:
-    """Post-build step."""
-    split_sitemap(build.site_dir, build.site_url)
+    """Post-build step: the register's sitemap (and its ``.gz``, without a time stamp),
+    split when too long."""
+    sitemap = build.site_dir / "sitemap.xml"
+    if sitemap.is_file():
+        register_sitemap(sitemap, build)
+        split_sitemap(build.site_dir, build.site_url)

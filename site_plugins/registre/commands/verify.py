@@ -19,7 +19,6 @@ Exit code 1 when something is wrong, 0 otherwise.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from ..diagnostics import Diagnostic, error, format_text, has_errors, summary, w
 from ..hashing import file_sha256
 from ..ledger import LEDGER_NAME, Ledger, read_ledger, split_lines
 from ..register import display_path
-from ..verify_page import INDEX_PATH, LEDGER_PATH
+from ..verify_page import INDEX_PATH, LEDGER_PATH, read_published_hashes
 from .common import add_config_argument, resolve
 
 NAME = "verify"
@@ -166,9 +165,7 @@ def _index(site: Path, ledger: Ledger) -> list[Diagnostic]:
     index = site / INDEX_PATH
     shown = display_path(index)
     try:
-        data = json.loads(index.read_text(encoding="utf-8"))
-        table = data["empreintes"]
-        assert isinstance(table, dict)
+        table = read_published_hashes(site)
     except FileNotFoundError:
         return [error(shown, 1, "la liste des empreintes de la page « Vérifier un document » manque.",
                       "reconstruisez le site (mkdocs build).", "verify.index_missing")]
