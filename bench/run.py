@@ -10,10 +10,14 @@
 For each N it generates the register (bench/generate.py, cached in
 bench/out/n<N>/), then measures in one run:
 
-* the cold full build (``mkdocs build`` after deleting site/ and .cache/):
-  wall time and peak memory of the whole process tree (sampled sum of the RSS of
-  mkdocs and its children, and the largest single process from
-  ``/usr/bin/time``);
+* the PDFs of the acts (``registre pdf``, WeasyPrint, in parallel): rendered
+  once per act into the PDF store ``.cache/registre/pdf/`` that CI keeps, ahead
+  of the site build (cold unless ``--garder-pdf``; skipped with ``--sans-pdf``,
+  which builds the register with ``pdf: false``);
+* the full build of the site and its search index (``mkdocs build`` after
+  deleting site/ and .cache/, the PDF store excepted): wall time and peak
+  memory of the whole process tree (sampled sum of the RSS of mkdocs and its
+  children, and the largest single process from ``/usr/bin/time``);
 * the output: total size, files, size of each act page's HTML (max and mean);
 * search: the bytes of the Pagefind files one query loads in a real browser
   (Chromium via Playwright), once the site has a Pagefind index; "n/a" before;
@@ -193,9 +197,40 @@ def mkdocs_build() -> list[str]:
     return python("-m", "mkdocs", "build")
 
 
-def clean_outputs(project: Path) -> None:
-    for name in ("site", ".cache"):
-        shutil.rmtree(project / name, ignore_errors=True)
+PDF_STORE = Path(".cache") / "registre" / "pdf"
+
+
+def clean_outputs(project: Path, *, keep_pdf: bool = False) -> None:
+    """Delete site/ and .cache/; ``keep_pdf``: all of .cache/ but the PDF store."""
+    shutil.rmtree(project / "site", ignore_errors=True)
+    cache = project / ".cache"
+    if not keep_pdf:
+        shutil.rmtree(cache, ignore_errors=True)
+        return
+    for path in sorted(cache.rglob("*"), reverse=True) if cache.exists() else []:
+        rel = path.relative_to(project)
+        if rel == PDF_STORE or PDF_STORE in rel.parents or rel in PDF_STORE.parents:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def set_pdf_option(project: Path, enabled: bool) -> None:
+    """``pdf: false`` in the generated mkdocs.yml (or back to the default)."""
+    yml = project / "mkdocs.yml"
+    text = re.sub(r"\n      pdf: false\n", "\n", yml.read_text(encoding="utf-8"))
+    if not enabled:
+        text = text.replace("  - registre:\n", "  - registre:\n      pdf: false\n", 1)
+    yml.write_text(text, encoding="utf-8")
+
+
+def pdf_summary(result: dict) -> dict:
+    """Counts from the summary line of `registre pdf`."""
+    text = (ROOT / result["log"]).read_text(encoding="utf-8", errors="replace")
+    found = re.search(r"(\d+) générés, (\d+) déjà prêts", text)
+    return {"rendered": int(found[1]), "ready": int(found[2])} if found else {"rendered": None, "ready": None}
 
 
 # ---------------------------------------------------------------------------
@@ -276,8 +311,10 @@ def _launch(playwright):
 
 
 SEARCH_JS = """
-async ([query, shown]) => {
-  const pagefind = await import("/pagefind/pagefind.js");
+async ([query, shown, bundles]) => {
+  // Every part of the index merged (registre/search.py writes one or more per year).
+  const pagefind = await import(bundles[0] + "pagefind.js");
+  for (const bundle of bundles.slice(1)) await pagefind.mergeIndex(bundle);
   const search = await pagefind.search(query);
   const data = await Promise.all(search.results.slice(0, shown).map((r) => r.data()));
   return search.results.length;
@@ -297,8 +334,10 @@ def search_cost(site: Path, query: str) -> dict:
     file requested under /pagefind/ (uncompressed: an upper bound of the bytes
     on the wire), split into what the page loads before the query and what
     the query adds."""
-    if not (site / "pagefind" / "pagefind.js").exists():
+    bundles = sorted(f"/{p.parent.relative_to(site).as_posix()}/" for p in site.glob("pagefind/**/pagefind.js"))
+    if not bundles:
         return {"search_bytes": None, "search_note": "pas d'index Pagefind dans le site"}
+    years = sorted({b.split("/")[2].split("-")[0] for b in bundles}, reverse=True)
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -319,7 +358,7 @@ def search_cost(site: Path, query: str) -> dict:
                 method = f"ui ({selector})"
                 break
         else:
-            page.evaluate(SEARCH_JS, [query, RESULTS_SHOWN])
+            page.evaluate(SEARCH_JS, [query, RESULTS_SHOWN, bundles])
         page.wait_for_timeout(1000)  # search boxes debounce the input
         page.wait_for_load_state("networkidle")
         # The same query through the JS API alone, from the home page, in a fresh context: what the
@@ -329,8 +368,18 @@ def search_cost(site: Path, query: str) -> dict:
         api_page = context.new_page()
         api_page.goto(base + "/", wait_until="networkidle")
         api_page.on("request", lambda request: api_requested.append(request.url))
-        api_results = api_page.evaluate(SEARCH_JS, [query, RESULTS_SHOWN])
+        api_results = api_page.evaluate(SEARCH_JS, [query, RESULTS_SHOWN, bundles])
         api_page.wait_for_load_state("networkidle")
+        # The search page over every year (?portee=toutes), when it searches one year by default.
+        all_years: list[str] = []
+        if len(years) > 1 and start_page == "/recherche/":
+            context = browser.new_context()
+            all_page = context.new_page()
+            all_page.on("request", lambda request: all_years.append(request.url))
+            all_page.goto(base + start_page + "?portee=toutes", wait_until="networkidle")
+            all_page.locator(SEARCH_INPUTS[0]).first.fill(query)
+            all_page.wait_for_timeout(1000)
+            all_page.wait_for_load_state("networkidle")
         browser.close()
 
     def sizes(urls: list[str]) -> dict[str, int]:
@@ -356,7 +405,9 @@ def search_cost(site: Path, query: str) -> dict:
             "search_bytes_page_load": sum(at_page_load.values()), "search_requests_page_load": len(at_page_load),
             "search_by_kind": {k: {"files": v[0], "bytes": v[1]} for k, v in sorted(by_kind.items())},
             "search_query": query, "search_page": start_page, "search_method": method,
-            "search_bytes_api": sum(api.values()), "search_requests_api": len(api), "search_results_api": api_results}
+            "search_bytes_api": sum(api.values()), "search_requests_api": len(api), "search_results_api": api_results,
+            "search_parts": len(bundles), "search_years": len(years),
+            "search_bytes_all_years": sum(sizes(all_years).values()) if all_years else None}
 
 
 # ---------------------------------------------------------------------------
@@ -665,8 +716,18 @@ def run_size(n: int, args) -> dict:
                     "plugins": plugin_names(project / "mkdocs.yml")}
     record["acts_bytes"], record["acts_files"] = tree_size(project / "acts")
 
-    print(f"[{n}] construction complète (à froid)…", flush=True)
-    clean_outputs(project)
+    set_pdf_option(project, not args.sans_pdf)
+    record["pdf_enabled"] = not args.sans_pdf
+    clean_outputs(project, keep_pdf=args.garder_pdf)
+    if not args.sans_pdf:
+        print(f"[{n}] PDF des actes (registre pdf{', magasin gardé' if args.garder_pdf else ', à froid'})…",
+              flush=True)
+        pdf = measure(python("-m", "registre.cli", "pdf"), project, label=f"pdf-n{n}")
+        pdf.update(pdf_summary(pdf))
+        record["pdf"] = pdf
+        print(f"[{n}] PDF : {pdf['wall_s']:.1f} s, {pdf['rendered']} rendus, {pdf['ready']} déjà prêts, pic "
+              f"{pdf['peak_rss'] / 2**20:.0f} Mo", flush=True)
+    print(f"[{n}] construction complète du site et de l'index de recherche (à froid, PDF du magasin)…", flush=True)
     build = measure(mkdocs_build(), project, label=f"build-n{n}")
     record["build"] = build
     record["build"]["plugin_log"] = plugin_log(build)
@@ -694,6 +755,9 @@ def run_size(n: int, args) -> dict:
     lower.update(detail)
     record["lower_bound"] = lower
     record["ratio_lower_bound"] = round(build["wall_s"] / lower["wall_s"], 2)
+    pdf = record.get("pdf")
+    if pdf and pdf.get("rendered") and not pdf.get("ready"):  # every PDF rendered in this run
+        record["ratio_lower_bound_with_pdf"] = round((build["wall_s"] + pdf["wall_s"]) / lower["wall_s"], 2)
     print(f"[{n}] borne inférieure : {lower['wall_s']:.1f} s → construction = {record['ratio_lower_bound']} × borne",
           flush=True)
 
@@ -821,11 +885,29 @@ def secs(value) -> str:
     return "—" if value is None else (f"{value:.1f} s" if value < 600 else f"{value / 60:.1f} min")
 
 
+def pdf_cell(record: dict) -> str:
+    if not record.get("pdf_enabled", True):
+        return "pdf: false"
+    pdf = record.get("pdf")
+    if not pdf:
+        return "—"
+    if pdf.get("rendered"):
+        per = 1000 * pdf["wall_s"] / pdf["rendered"]
+        kind = "à froid" if not pdf.get("ready") else f"{num(pdf['ready'])} repris"
+        return f"{secs(pdf['wall_s'])} ({num(pdf['rendered'])} rendus, {kind}, {per:.0f} ms/acte)"
+    return f"{secs(pdf['wall_s'])} (repris : {num(pdf.get('ready') or 0)})"
+
+
 def search_cell(record: dict) -> str:
     if record.get("search_bytes") is not None:
-        return (f"{kib(record['search_bytes'])} ({record['search_requests']} fichiers, dont "
-                f"{kib(record.get('search_bytes_page_load'))} au chargement de la page) ; API seule : "
-                f"{kib(record.get('search_bytes_api'))}")
+        cell = (f"{kib(record['search_bytes'])} ({record['search_requests']} fichiers, dont "
+                f"{kib(record.get('search_bytes_page_load'))} au chargement de la page) ; API seule, toutes "
+                f"années : {kib(record.get('search_bytes_api'))}")
+        if record.get("search_parts"):
+            cell += f" ; index en {record['search_parts']} parties"
+        if record.get("search_bytes_all_years"):
+            cell += f" ; page de recherche, toutes années : {kib(record['search_bytes_all_years'])}"
+        return cell
     if record.get("lunr_index_bytes"):
         return f"n/a (pas de Pagefind ; index lunr entier : {mib(record['lunr_index_bytes'])})"
     return "n/a"
@@ -846,24 +928,33 @@ def render_markdown(results: dict) -> str:
         "",
         "## Construction complète",
         "",
-        "| Actes | Date | Commit | Construction | Pic mémoire | Sortie | Page d'acte max / moyenne | "
-        "Recherche (1 requête) | Borne inférieure | × borne | × MkDocs + Material | `registre check` "
-        "(pour 1 000 actes) | Ajout d'un acte (part de la complète) |",
-        "|---:|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+        "| Actes | Date | Commit | PDF des actes (`registre pdf`) | Construction (site + recherche) | Pic mémoire | "
+        "Sortie | Page d'acte max / moyenne | Recherche (1 requête) | Borne inférieure | × borne | "
+        "× borne, PDF compris | × MkDocs + Material | `registre check` (pour 1 000 actes) | "
+        "Ajout d'un acte (part de la complète) |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in sizes:
         plain = f"{r['ratio_plain']:.2f}" if r.get("ratio_plain") else "—"
         inc = (f"{secs(r['incremental']['wall_s'])} ({100 * r['incremental_ratio']:.0f} %)"
                if r.get("incremental") else "—")
+        with_pdf = f"{r['ratio_lower_bound_with_pdf']:.1f}" if r.get("ratio_lower_bound_with_pdf") else "—"
         lines.append(
-            f"| {num(r['n'])} | {r['date'][:10]} | {r['commit']} | {secs(r['build']['wall_s'])} | "
+            f"| {num(r['n'])} | {r['date'][:10]} | {r['commit']} | {pdf_cell(r)} | {secs(r['build']['wall_s'])} | "
             f"{mib(r['build']['peak_rss'])} | {mib(r['output_bytes'])} ({num(r['output_files'])} fichiers) | "
             f"{kib(r['act_page_max'])} / {kib(r['act_page_mean'])} | {search_cell(r)} | "
-            f"{secs(r['lower_bound']['wall_s'])} | {r['ratio_lower_bound']:.1f} | {plain} | "
+            f"{secs(r['lower_bound']['wall_s'])} | {r['ratio_lower_bound']:.1f} | {with_pdf} | {plain} | "
             f"{secs(r['check']['wall_s'])} ({secs(r['check_per_1000_s'])}) | {inc} |")
     lines += [
         "",
-        "- *Construction* : `mkdocs build` à froid (site/ et .cache/ supprimés), temps réel, processus fils compris.",
+        "- *PDF des actes* : `registre pdf` rend le PDF/A de chaque acte (WeasyPrint, un processus par cœur) dans "
+        "le magasin `.cache/registre/pdf/` que la CI garde d'une exécution à l'autre ; chaque PDF n'est rendu "
+        "qu'une fois dans la vie de l'acte. « à froid » : magasin vide ; « repris » : magasin d'une exécution "
+        "précédente (`--garder-pdf`) ; « pdf: false » : registre construit sans PDF générés (`--sans-pdf`).",
+        "- *Construction* : `mkdocs build` à froid (site/ et .cache/ supprimés, sauf le magasin de PDF), temps "
+        "réel, processus fils compris : pages, exports, index de recherche Pagefind, publication des PDF.",
+        "- *× borne, PDF compris* : (PDF à froid + construction) / borne, quand tous les PDF ont été rendus "
+        "dans la même exécution.",
         "- *Pic mémoire* : maximum de la somme des RSS de mkdocs et de ses processus fils (échantillonnée toutes "
         "les 0,1 s) ou du plus gros processus (`/usr/bin/time`), le plus grand des deux.",
         "- *Borne inférieure* : un seul processus Python qui lit l'en-tête de chaque acte avec le lecteur du "
@@ -871,8 +962,11 @@ def render_markdown(results: dict) -> str:
         "extensions de mkdocs.yml (temps réel, démarrage de Python compris, comme la construction).",
         "- *Recherche* : octets (taille sur disque, non compressés) des fichiers `/pagefind/` que Chromium "
         f"charge en ouvrant la page de recherche puis en tapant la requête `{DEFAULT_QUERY}` dans la boîte de "
-        "recherche (chargement de la page compris) ; *API seule* : la même requête par l'API JavaScript de "
-        f"Pagefind depuis la page d'accueil, avec les {RESULTS_SHOWN} premiers résultats (ce que coûte l'index, "
+        "recherche (chargement de la page compris). L'index est en parties (2 000 actes au plus, par année) ; "
+        "la page de recherche interroge toutes les années jusqu'à 20 000 actes, au-delà l'année la plus "
+        "récente par défaut, les autres au choix (« toutes années » : `recherche/?portee=toutes`). *API "
+        f"seule, toutes années* : la même requête par l'API JavaScript de Pagefind depuis la page d'accueil, "
+        f"toutes les parties fusionnées, avec les {RESULTS_SHOWN} premiers résultats (ce que coûte l'index, "
         "quelle que soit l'interface) ; « n/a » tant que le site n'a pas d'index Pagefind.",
         "- *Ajout d'un acte* : un arrêté ajouté au registre de N actes, puis `mkdocs build` avec le cache de la "
         "construction complète.",
@@ -921,6 +1015,10 @@ def render_markdown(results: dict) -> str:
         ("10 000 actes : construction ≤ 4 × la borne inférieure",
          f"{r10['ratio_lower_bound']:.1f} ×" if r10 else "non mesuré",
          verdict(r10["ratio_lower_bound"] <= 4 if r10 else None)),
+        ("10 000 actes : la même, PDF à froid compris (`registre pdf` + construction)",
+         f"{r10['ratio_lower_bound_with_pdf']:.1f} ×" if r10 and r10.get("ratio_lower_bound_with_pdf")
+         else "non mesuré dans cette exécution",
+         verdict(r10["ratio_lower_bound_with_pdf"] <= 4 if r10 and r10.get("ratio_lower_bound_with_pdf") else None)),
         ("10 000 actes : chaque page d'acte ≤ 40 Kio", kib(r10["act_page_max"]) if r10 else "non mesuré",
          verdict(r10["act_page_max"] <= 40 * 1024 if r10 else None)),
         ("10 000 actes : pic mémoire ≤ 1,5 Gio", mib(r10["build"]["peak_rss"]) if r10 else "non mesuré",
@@ -1013,6 +1111,10 @@ def main(argv: list[str] | None = None) -> int:
                              "(mkdocs, pagefind, processus fils)")
     parser.add_argument("--rewrite", action="store_true",
                         help="réécrire bench/RESULTS.md depuis bench/results.json (et le profil enregistré), sans mesurer")
+    parser.add_argument("--garder-pdf", action="store_true",
+                        help="garder le magasin de PDF (.cache/registre/pdf) d'une exécution précédente")
+    parser.add_argument("--sans-pdf", action="store_true",
+                        help="registre construit avec « pdf: false » (100 000 actes : des heures de WeasyPrint)")
     parser.add_argument("--lower-bound", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 

@@ -28,7 +28,7 @@ from .jsonld import jsonld, script_json
 from .outputs import BuildContext, run_steps
 from .pdf import pdfs_for
 from .register import Register, load_register
-from .search import search_fields
+from .search import SearchIndexer, indexer_for, search_fields
 
 log = logging.getLogger("mkdocs.plugins.registre")
 
@@ -80,6 +80,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.view: site.SiteView | None = None
         self.command = "build"
         self.years: frozenset[int] | None = None
+        self.indexer: SearchIndexer | None = None
+        self.last_act: str | None = None
 
     # -- configuration -------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -154,6 +156,9 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
             pdfs.prepare(g.data["act"].act for g in self.pages.values() if g.template == "registre/act.html")
         env.filters["act_downloads"] = pdfs.downloads
         env.globals["registre_blocks"] = BlockCache()
+        # Pagefind indexes each part of the search index as soon as its act pages are written.
+        self.indexer = indexer_for(build)
+        self.last_act = None
         return env
 
     def build_context(self, config: MkDocsConfig) -> BuildContext:
@@ -164,15 +169,29 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
                             cache_dir=root / ".cache" / "registre", years=self.years)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._written()
         run_steps(self.build_context(config))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.indexer is not None:
+            self.indexer.close()
+
+    def _written(self) -> None:
+        """The previous act page is on disk (MkDocs writes a page after its hooks)."""
+        if self.indexer is not None and self.last_act is not None:
+            self.indexer.written(self.last_act)
+        self.last_act = None
 
     @event_priority(50)
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         assert self.register is not None
         context["registre"] = self.view
         generated = self.pages.get(page.file.src_uri)
+        self._written()
         if generated is not None:
             context.update(generated.context())
+            if generated.template == "registre/act.html":
+                self.last_act = generated.data["act"].act.identifier
         context["registre_chrome_key"] = key_for(generated.template if generated else None,
                                                  str(context.get("base_url", "")))
         return context

@@ -16,6 +16,7 @@ Pagefind folds diacritics at indexing and at query time (its default since
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import logging
 import os
@@ -212,37 +213,109 @@ def _replace_tree(source: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
+class SearchIndexer:
+    """The search index of one build, part by part (see :class:`SearchPart`).
+
+    Each part is indexed as soon as its act pages are written (:meth:`written`),
+    by Pagefind in a background thread while MkDocs renders the next pages: the
+    rendering is one Python thread, so Pagefind gets a core that would otherwise
+    wait.  One part at a time, so Pagefind's memory stays that of one part.  A
+    part is cached by the hash of its pages; :meth:`finish` (the post-build step)
+    indexes what is left, then publishes every part under ``pagefind/``."""
+
+    def __init__(self, build: BuildContext):
+        self.build = build
+        self.site_dir = Path(build.site_dir)
+        self.parts = [part for part in search_parts(build.register) if build.builds_year(part.year)]
+        self.cache = build.cache_dir / "pagefind" / pagefind_version()
+        self.ui_dir = self.cache / "ui"
+        self._waiting = {part.name: set(part.identifiers) for part in self.parts}
+        self._part_of = {identifier: part for part in self.parts for identifier in part.identifiers}
+        self._jobs: dict[str, concurrent.futures.Future] = {}
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
+        self.started = time.perf_counter()
+
+    def written(self, identifier: str) -> None:
+        """The page of act ``identifier`` is on disk."""
+        part = self._part_of.get(identifier)
+        if part is None:
+            return
+        waiting = self._waiting[part.name]
+        waiting.discard(identifier)
+        if not waiting:
+            self._submit(part)
+
+    def _submit(self, part: SearchPart) -> None:
+        if part.name in self._jobs:
+            return
+        if self._pool is None:
+            self.cache.mkdir(parents=True, exist_ok=True)
+            self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind")
+        self._jobs[part.name] = self._pool.submit(self._prepare, part)
+
+    def _prepare(self, part: SearchPart) -> tuple[Path, bool]:
+        """(cached bundle of ``part``, whether Pagefind ran for it)."""
+        key = _part_key(self.site_dir, part)
+        cached = self.cache / f"{part.name}-{key[:20]}"
+        if (cached / "pagefind-entry.json").is_file() and (self.ui_dir / UI_FILES[0]).is_file():
+            return cached, False
+        _index_part(self.site_dir, part, cached, self.ui_dir)
+        return cached, True
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def finish(self) -> None:
+        if not self.parts:
+            return
+        for part in self.parts:  # pages written before tracking began, or a build without the plugin's hooks
+            self._submit(part)
+        try:
+            prepared = [self._jobs[part.name].result() for part in self.parts]
+        finally:
+            self.close()
+        for part, (cached, _) in zip(self.parts, prepared):
+            _replace_tree(cached, self.site_dir / part.path)
+        for name in UI_FILES:
+            if (self.ui_dir / name).is_file():
+                shutil.copyfile(self.ui_dir / name, self.site_dir / BUNDLE_DIR / name)
+        kept = {cached.name for cached, _ in prepared}
+        years = {part.year for part in self.parts}
+        for old in self.cache.iterdir():  # earlier versions of this build's parts
+            year = old.name.split("-", 1)[0]
+            if old.name not in kept and year.isdigit() and int(year) in years:
+                shutil.rmtree(old, ignore_errors=True)
+        indexed = sum(1 for _, ran in prepared if ran)
+        log.info("registre : index de recherche : %d parties, %d indexées, %d reprises du cache, "
+                 "%.1f s depuis le début des pages.", len(self.parts), indexed, len(self.parts) - indexed,
+                 time.perf_counter() - self.started)
+
+
+# The indexer of the current build, shared by the plugin's page hooks and the post-build step.
+_current: SearchIndexer | None = None
+
+
+def indexer_for(build: BuildContext) -> SearchIndexer:
+    """The :class:`SearchIndexer` of this build (a new one for another register or site)."""
+    global _current
+    if _current is None or _current.build.register is not build.register \
+            or _current.site_dir != Path(build.site_dir):
+        if _current is not None:
+            _current.close()
+        _current = SearchIndexer(build)
+    return _current
+
+
 def index_site(build: BuildContext) -> None:
-    """Post-build step: one Pagefind index per part (see :class:`SearchPart`) of the
-    years this build writes, each cached by the hash of its act pages."""
-    site_dir = Path(build.site_dir)
-    parts = [part for part in search_parts(build.register) if build.builds_year(part.year)]
-    if not parts:
-        return
-    cache = build.cache_dir / "pagefind" / pagefind_version()
-    ui_dir = cache / "ui"
-    cache.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    indexed = 0
-    kept: set[str] = set()
-    for part in parts:
-        key = _part_key(site_dir, part)
-        cached = cache / f"{part.name}-{key[:20]}"
-        kept.add(cached.name)
-        if not (cached / "pagefind-entry.json").is_file() or not (ui_dir / UI_FILES[0]).is_file():
-            _index_part(site_dir, part, cached, ui_dir)
-            indexed += 1
-        _replace_tree(cached, site_dir / part.path)
-    for name in UI_FILES:
-        if (ui_dir / name).is_file():
-            shutil.copyfile(ui_dir / name, site_dir / BUNDLE_DIR / name)
-    years = {part.year for part in parts}
-    for old in cache.iterdir():  # earlier versions of this build's parts
-        year = old.name.split("-", 1)[0]
-        if old.name not in kept and year.isdigit() and int(year) in years:
-            shutil.rmtree(old, ignore_errors=True)
-    log.info("registre : index de recherche : %d parties, %d indexées, %d reprises du cache, en %.1f s.",
-             len(parts), indexed, len(parts) - indexed, time.perf_counter() - started)
+    """Post-build step: the search index, one Pagefind index per part."""
+    global _current
+    indexer = indexer_for(build)
+    try:
+        indexer.finish()
+    finally:
+        _current = None
 
 
 def search_pages(register: Register) -> Iterator[GeneratedPage]:
