@@ -151,3 +151,32 @@ def test_shared_blocks_rendered_once_give_the_same_pages(tmp_path, monkeypatch):
             assert one == other, rel
     # The act pages did come from the cache (its blocks are indented differently).
     assert any(cached[rel].read_bytes() != plain[rel].read_bytes() for rel in act_pages)
+
+
+# -- act pages kept from one build to the next ------------------------------------
+
+def test_warm_build_equals_cold_build_after_changes(tmp_path, monkeypatch):
+    """Act pages kept by content (registre/page_cache.py): after editing one act, the warm build
+    renders only the pages whose inputs changed — the act itself and the délibération whose donné
+    acte shows its objet — and writes the same bytes as a build that renders every page."""
+    demo = copy_demo(tmp_path / "demo")
+    first = demo.build("-d", str(tmp_path / "first"))
+    assert first.returncode == 0, first.stderr
+    path = demo.acts / "2025" / "decision-2025-11.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("objet: Convention de partenariat", "objet: Convention de partenariat modifiée"),
+                    encoding="utf-8")
+    warm = demo.build("-d", str(tmp_path / "warm"))
+    assert warm.returncode == 0, warm.stderr
+    total = len(list((tmp_path / "first" / "actes").glob("*/index.html")))
+    assert f"pages d'actes : {total - 2} reprises du cache, 2 à construire" in warm.stderr
+    monkeypatch.setenv("REGISTRE_PAGE_CACHE", "0")
+    cold = demo.build("-d", str(tmp_path / "cold"))
+    assert cold.returncode == 0, cold.stderr
+    assert "reprises du cache, " not in cold.stderr.split("pages d'actes", 1)[-1][:40]
+    a, b = files(tmp_path / "warm"), files(tmp_path / "cold")
+    assert set(a) == set(b)
+    different = [rel for rel in a if a[rel].read_bytes() != b[rel].read_bytes()]
+    assert different == []
+    assert "Convention de partenariat modifiée" in (tmp_path / "warm" / "actes" / "deliberation-2025-4" /
+                                                   "index.html").read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ log messages.  Templates and CSS live in ``templates/`` (theme overrides).
 from __future__ import annotations
 
 import logging
+import os
 from datetime import date
 from pathlib import Path
 
@@ -25,12 +26,21 @@ from .config import ConfigError, RegistreConfig, from_mapping, normalise_site_ur
 from .dates import format_date, format_date_long
 from .diagnostics import sort_key, summary
 from .jsonld import jsonld, script_json
-from .outputs import BuildContext, run_steps
+from .presentation import act_url
+from .outputs import BuildContext, link_or_copy, run_steps
+from .page_cache import PageCache, act_page_key, build_digest
 from .pdf import pdfs_for
 from .register import Register, load_register
 from .search import SearchIndexer, indexer_for, search_fields
 
 log = logging.getLogger("mkdocs.plugins.registre")
+
+ACT_TEMPLATE = "registre/act.html"
+PAGE_CACHE_SWITCH = "REGISTRE_PAGE_CACHE"  # "0": every act page rendered (tests compare both)
+
+
+def page_cache_enabled() -> bool:
+    return os.environ.get(PAGE_CACHE_SWITCH, "1").strip() not in {"0", "non", "false"}
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -81,7 +91,12 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.command = "build"
         self.years: frozenset[int] | None = None
         self.indexer: SearchIndexer | None = None
-        self.last_act: str | None = None
+        self.last_act: tuple[str, str, Path] | None = None
+        self.page_cache: PageCache | None = None
+        self.page_keys: dict[str, str] = {}  # src_uri → key, act pages MkDocs renders
+        self.kept_pages: dict[str, tuple[Path, str]] = {}  # identifier → (kept page, key)
+        self.published_kept = False
+        self.pdfs = None
 
     # -- configuration -------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -129,18 +144,42 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.register is not None
         self.pages = {}
+        self.page_keys = {}
+        self.kept_pages = {}
+        self.published_kept = False
+        self.last_act = None
         self.view = site.SiteView(self.register)
         since = None
         if self.command == "serve" and self.config.serve_annees > 0:
             since = self.register.today.year - self.config.serve_annees + 1
             log.info("registre : « mkdocs serve » ne génère que les actes depuis %s (serve_annees).", since)
-        for generated in site.site_pages(self.register, per_page=self.config.par_page, since_year=since,
-                                         act_years=self.years):
+        generated_pages = list(site.site_pages(self.register, per_page=self.config.par_page, since_year=since,
+                                               act_years=self.years))
+        # Act pages show the size and SHA-256 of the very PDFs the post-build step writes.
+        build = self.build_context(config)
+        self.pdfs = pdfs_for(build.register, build.cache_dir, build.site_url)
+        if build.register.config.pdf:
+            self.pdfs.prepare(g.data["act"].act for g in generated_pages if g.template == ACT_TEMPLATE)
+        self.page_cache = PageCache(build.cache_dir) if page_cache_enabled() else None
+        digest = (build_digest(Path(config.config_file_path), Path(config.docs_dir), build.site_url)
+                  if self.page_cache else "")
+        for generated in generated_pages:
+            if self.page_cache is not None and generated.template == ACT_TEMPLATE:
+                view = generated.data["act"]
+                key = act_page_key(digest, view, self.pdfs.downloads(view), build.site_url)
+                kept = self.page_cache.get(key)
+                if kept is not None:  # published as kept, MkDocs does not see it
+                    self.kept_pages[view.identifier] = (kept, key)
+                    continue
+                self.page_keys[generated.src_uri] = key
             files.append(File.generated(config, generated.src_uri, content=generated.markdown(),
                                         inclusion=InclusionLevel.NOT_IN_NAV))
             self.pages[generated.src_uri] = generated
         for src_uri, abs_path in site.static_files(self.register):
             files.append(File.generated(config, src_uri, abs_src_path=str(abs_path)))
+        if self.kept_pages:
+            log.info("registre : pages d'actes : %d reprises du cache, %d à construire.", len(self.kept_pages),
+                     len(self.page_keys))
         return files
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
@@ -149,16 +188,10 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         env.filters["tojson_ld"] = script_json
         env.filters["act_jsonld"] = jsonld
         env.filters["search_fields"] = search_fields
-        # Act pages show the size and SHA-256 of the very PDFs the post-build step writes.
-        build = self.build_context(config)
-        pdfs = pdfs_for(build.register, build.cache_dir, build.site_url)
-        if build.register.config.pdf:
-            pdfs.prepare(g.data["act"].act for g in self.pages.values() if g.template == "registre/act.html")
-        env.filters["act_downloads"] = pdfs.downloads
+        env.filters["act_downloads"] = self.pdfs.downloads
         env.globals["registre_blocks"] = BlockCache()
         # Pagefind indexes each part of the search index as soon as its act pages are written.
-        self.indexer = indexer_for(build)
-        self.last_act = None
+        self.indexer = indexer_for(self.build_context(config))
         return env
 
     def build_context(self, config: MkDocsConfig) -> BuildContext:
@@ -169,29 +202,62 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
                             cache_dir=root / ".cache" / "registre", years=self.years)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._publish_kept(config)
         self._written()
         run_steps(self.build_context(config))
+        if self.page_cache is not None and self.years is None and self.command == "build":
+            self.page_cache.prune({key for _, key in self.kept_pages.values()} | set(self.page_keys.values()))
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.indexer is not None:
             self.indexer.close()
 
+    def _publish_kept(self, config: MkDocsConfig) -> None:
+        """Kept act pages into the site, once MkDocs has cleaned it."""
+        if self.published_kept:
+            return
+        self.published_kept = True
+        site_dir = Path(config.site_dir)
+        for identifier, (kept, _) in self.kept_pages.items():
+            target = site_dir / act_url(identifier) / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(kept, target)
+            if self.indexer is not None:
+                self.indexer.written(identifier)
+
     def _written(self) -> None:
-        """The previous act page is on disk (MkDocs writes a page after its hooks)."""
-        if self.indexer is not None and self.last_act is not None:
-            self.indexer.written(self.last_act)
+        """The previous act page is on disk (MkDocs writes a page after its hooks): keep it
+        for the next build, and tell the search indexer."""
+        if self.last_act is None:
+            return
+        identifier, src_uri, dest = self.last_act
         self.last_act = None
+        key = self.page_keys.get(src_uri)
+        if key is not None and self.page_cache is not None and dest.is_file():
+            self.page_cache.keep(key, dest, link=True)
+        if self.indexer is not None:
+            self.indexer.written(identifier)
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # MkDocs writes pages by truncating the file in place: a page kept as a hard link from an
+        # earlier build (``mkdocs build --dirty``) must be unlinked first, or the kept copy would change.
+        if page.file.src_uri in self.page_keys:
+            Path(page.file.abs_dest_path).unlink(missing_ok=True)
+        return output
 
     @event_priority(50)
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         assert self.register is not None
         context["registre"] = self.view
         generated = self.pages.get(page.file.src_uri)
+        self._publish_kept(config)
         self._written()
         if generated is not None:
             context.update(generated.context())
-            if generated.template == "registre/act.html":
-                self.last_act = generated.data["act"].act.identifier
+            if generated.template == ACT_TEMPLATE:
+                self.last_act = (generated.data["act"].act.identifier, page.file.src_uri,
+                                 Path(page.file.abs_dest_path))
         context["registre_chrome_key"] = key_for(generated.template if generated else None,
                                                  str(context.get("base_url", "")))
         return context
