@@ -136,6 +136,7 @@ def test_year_builds_merged_equal_one_build(tmp_path):
 # -- blocks rendered once per build ------------------------------------------------
 
 def test_shared_blocks_rendered_once_give_the_same_pages(tmp_path, monkeypatch):
+    monkeypatch.setenv("REGISTRE_PAGE_CACHE", "0")  # every act page rendered, by both builds
     demo = copy_demo(tmp_path / "demo")
     assert demo.build("-d", str(tmp_path / "cached")).returncode == 0
     monkeypatch.setenv("REGISTRE_BLOCK_CACHE", "0")

@@ -91,7 +91,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.command = "build"
         self.years: frozenset[int] | None = None
         self.indexer: SearchIndexer | None = None
-        self.last_act: tuple[str, str, Path] | None = None
+        self.last_act: tuple[str, Page] | None = None
         self.page_cache: PageCache | None = None
         self.page_keys: dict[str, str] = {}  # src_uri → key, act pages MkDocs renders
         self.kept_pages: dict[str, tuple[Path, str]] = {}  # identifier → (kept page, key)
@@ -230,8 +230,12 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         for the next build, and tell the search indexer."""
         if self.last_act is None:
             return
-        identifier, src_uri, dest = self.last_act
+        identifier, page = self.last_act
         self.last_act = None
+        src_uri, dest = page.file.src_uri, Path(page.file.abs_dest_path)
+        # Written: MkDocs needs no more of its text (100,000 acts would otherwise stay in memory).
+        page.markdown, page.content = "", ""
+        page.file.content_string = ""
         key = self.page_keys.get(src_uri)
         if key is not None and self.page_cache is not None and dest.is_file():
             self.page_cache.keep(key, dest, link=True)
@@ -256,8 +260,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         if generated is not None:
             context.update(generated.context())
             if generated.template == ACT_TEMPLATE:
-                self.last_act = (generated.data["act"].act.identifier, page.file.src_uri,
-                                 Path(page.file.abs_dest_path))
+                self.last_act = (generated.data["act"].act.identifier, page)
         context["registre_chrome_key"] = key_for(generated.template if generated else None,
                                                  str(context.get("base_url", "")))
         return context
