@@ -781,7 +781,7 @@ def run_size(n: int, args) -> dict:
                   "complète)", flush=True)
             if args.verify_cache:
                 warm = tree_digest(project / "site")
-                clean_outputs(project)
+                clean_outputs(project, keep_pdf=True)  # PDFs: deterministic bytes, tested apart
                 cold = measure(mkdocs_build(), project, label=f"cold-n{n}-plus-one")
                 cold_digest = tree_digest(project / "site")
                 differing = sorted(k for k in set(warm) | set(cold_digest) if warm.get(k) != cold_digest.get(k))

@@ -17,6 +17,7 @@ normalised to ``\\n``.
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 from pathlib import Path
 
@@ -46,13 +47,33 @@ def content_hash(act: Act) -> str:
     return hashlib.sha256(canonical_content(act)).hexdigest()
 
 
+# Hashes already computed in this process, by file identity (device, inode, size, modification
+# time in ns): a cached PDF is hashed once per build, though it is published as a hard link and
+# listed by several steps.
+_KNOWN: dict[tuple[int, int, int, int], str] = {}
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def remember_sha256(path: Path, digest: str) -> None:
+    """Record a hash computed (or kept) elsewhere for ``path`` as it is now."""
+    _KNOWN[_identity(os.stat(path))] = digest
+
+
 def file_sha256(path: Path) -> str:
     """SHA-256 (hex) of a file, read in chunks."""
+    identity = _identity(os.stat(path))
+    known = _KNOWN.get(identity)
+    if known is not None:
+        return known
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(CHUNK), b""):
             digest.update(chunk)
-    return digest.hexdigest()
+    _KNOWN[identity] = digest.hexdigest()
+    return _KNOWN[identity]
 
 
 def bytes_sha256(data: bytes) -> str:

@@ -39,9 +39,10 @@ def _steps() -> list[Step]:
     #   from .exports import write_exports; steps.append(write_exports)
     from .exports import write_exports; steps.append(write_exports)
     from .pdf import write_pdfs; steps.append(write_pdfs)
-    from .search import index_site; steps.append(index_site)
     from .sitemap import write_sitemaps; steps.append(write_sitemaps)
-    from .verify_page import write_integrity_files; steps.append(write_integrity_files)  # last: lists the files written above
+    from .verify_page import write_integrity_files; steps.append(write_integrity_files)  # lists the files written above
+    # Last: Pagefind indexes the last part of the search index in the background meanwhile.
+    from .search import index_site; steps.append(index_site)
     return steps
 
 

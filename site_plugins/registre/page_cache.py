@@ -76,15 +76,16 @@ def _ref(view: ActView | None) -> list | None:
     return None if view is None else [view.identifier, view.title, view.date, view.objet, view.status]
 
 
-def act_page_inputs(view: ActView, downloads: Iterable, site_url: str) -> dict:
-    """Everything of the act and of the register that the act page shows."""
+def act_page_inputs(view: ActView, downloads: Iterable, site_url: str, file_hash=file_sha256) -> dict:
+    """Everything of the act and of the register that the act page shows.  ``file_hash``:
+    how to hash an annex (a memo keyed by size and modification time spares reading it)."""
     act = view.act
     root = view.register.acts_root
     return {
         "identifier": act.identifier,
         "raw": act.raw,
         "body": act.body,
-        "annexes": [[a.path, a.titre, file_sha256(root / a.path) if (root / a.path).is_file() else None]
+        "annexes": [[a.path, a.titre, file_hash(root / a.path) if (root / a.path).is_file() else None]
                     for a in act.annexes],
         "downloads": [[f.kind, f.site_path, f.sha256, f.size] for f in downloads],
         "status": view.status,
@@ -103,8 +104,9 @@ def act_page_inputs(view: ActView, downloads: Iterable, site_url: str) -> dict:
     }
 
 
-def act_page_key(build: str, view: ActView, downloads: Iterable, site_url: str) -> str:
-    text = json.dumps(act_page_inputs(view, downloads, site_url), ensure_ascii=False, sort_keys=True, default=str)
+def act_page_key(build: str, view: ActView, downloads: Iterable, site_url: str, file_hash=file_sha256) -> str:
+    text = json.dumps(act_page_inputs(view, downloads, site_url, file_hash), ensure_ascii=False, sort_keys=True,
+                      default=str)
     return hashlib.sha256((build + "\0" + text).encode("utf-8")).hexdigest()
 
 

@@ -54,7 +54,7 @@ import markdown
 from markupsafe import Markup
 
 from .dates import format_date
-from .hashing import content_hash, file_sha256
+from .hashing import content_hash, file_sha256, remember_sha256
 from .lifecycle import is_online
 from .model import Act
 from .outputs import BuildContext, link_or_copy
@@ -341,7 +341,7 @@ class ActPdfs:
         original = None
         if act.original:
             source = self.register.acts_root / act.original
-            original = {"filename": source.name, "sha256": self._file_hash(source),
+            original = {"filename": source.name, "sha256": self.file_hash(source),
                         "size": human_size(source.stat().st_size)}
         return {
             "a": view, "act": act, "original": original, "config": self.register.config, "body_html": render_markdown(view.body),
@@ -365,7 +365,7 @@ class ActPdfs:
         text, its annexes, the acts it changes, the commune's settings, the
         templates and the engine): a warm build finds the PDF from it without
         rendering Markdown or HTML.  The PDF's own key stays the HTML's hash."""
-        config = {k: v for k, v in asdict(self.register.config).items() if k != "today"}
+        config = self._config_inputs
         changes = []
         for kind in ("modifie", "abroge", "retire", "rectifie"):
             for ident in getattr(act, kind):
@@ -374,18 +374,23 @@ class ActPdfs:
         inputs = {
             "engine": engine_versions(), "templates": _templates_digest(), "site_url": self.site_url,
             "config": config, "raw": act.raw, "body": act.body,
-            "annexes": [[a.path, a.titre, self._file_hash(self.register.acts_root / a.path)] for a in act.annexes],
+            "annexes": [[a.path, a.titre, self.file_hash(self.register.acts_root / a.path)] for a in act.annexes],
             "changes": changes,
-            "original": self._file_hash(self.register.acts_root / act.original) if act.original else None,
+            "original": self.file_hash(self.register.acts_root / act.original) if act.original else None,
         }
         text = json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def _file_hash(self, path: Path) -> str:
+    @cached_property
+    def _config_inputs(self) -> dict:
+        return {k: v for k, v in asdict(self.register.config).items() if k != "today"}
+
+    def file_hash(self, path: Path) -> str:
         """SHA-256 of an annex, remembered by size and modification time."""
         stat = path.stat()
         known = self._hashes.get(str(path))
         if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+            remember_sha256(path, known[2])
             return known[2]
         digest = file_sha256(path)
         self._hashes[str(path)] = [stat.st_size, stat.st_mtime_ns, digest]
@@ -487,7 +492,7 @@ class ActPdfs:
         return display_path(self.register.acts_root / act.source)
 
     def _remember(self, act: Act, path: Path) -> PdfFile:
-        pdf = PdfFile(kind="genere", site_path=pdf_site_path(act), sha256=file_sha256(path),
+        pdf = PdfFile(kind="genere", site_path=pdf_site_path(act), sha256=self.file_hash(path),
                       size=path.stat().st_size, source=path)
         self._files[act.identifier] = pdf
         return pdf

@@ -166,7 +166,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         for generated in generated_pages:
             if self.page_cache is not None and generated.template == ACT_TEMPLATE:
                 view = generated.data["act"]
-                key = act_page_key(digest, view, self.pdfs.downloads(view), build.site_url)
+                key = act_page_key(digest, view, self.pdfs.downloads(view), build.site_url, self.pdfs.file_hash)
                 kept = self.page_cache.get(key)
                 if kept is not None:  # published as kept, MkDocs does not see it
                     self.kept_pages[view.identifier] = (kept, key)
