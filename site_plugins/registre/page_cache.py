@@ -26,16 +26,13 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import asdict
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
 from .hashing import file_sha256
-from .jsonld import jsonld
 from .presentation import ActView
-from .search import search_fields
 
 FORMAT = "registre-page-v1"
 PACKAGE = Path(__file__).resolve().parent
@@ -99,8 +96,8 @@ def act_page_inputs(view: ActView, downloads: Iterable, site_url: str, file_hash
         "donne_acte_by": _ref(view.donne_acte_by),
         "donne_acte": [_ref(d) for d in view.donne_acte_shown],
         "donne_acte_count": view.donne_acte_count,
-        "search": asdict(search_fields(view)),
-        "jsonld": jsonld(view, site_url),
+        # The search metadata and the schema.org data are made of the above (the act's own fields, its
+        # status and dates, the acts it changes), the commune's settings and the site URL (build digest).
     }
 
 

@@ -12,6 +12,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -190,9 +191,16 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         env.filters["search_fields"] = search_fields
         env.filters["act_downloads"] = self.pdfs.downloads
         env.globals["registre_blocks"] = BlockCache()
+        # Compiled templates kept between builds (Jinja compiles about fifty of them otherwise).
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self._bytecode_dir(config)))
         # Pagefind indexes each part of the search index as soon as its act pages are written.
         self.indexer = indexer_for(self.build_context(config))
         return env
+
+    def _bytecode_dir(self, config: MkDocsConfig) -> Path:
+        folder = self.build_context(config).cache_dir / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     def build_context(self, config: MkDocsConfig) -> BuildContext:
         assert self.register is not None
