@@ -220,9 +220,11 @@ def clean_outputs(project: Path, *, keep_pdf: bool = False) -> None:
 def set_pdf_option(project: Path, enabled: bool) -> None:
     """``pdf: false`` in the generated mkdocs.yml (or back to the default)."""
     yml = project / "mkdocs.yml"
-    text = re.sub(r"\n      pdf: false\n", "\n", yml.read_text(encoding="utf-8"))
-    if not enabled:
-        text = text.replace("  - registre:\n", "  - registre:\n      pdf: false\n", 1)
+    text = re.sub(r"(?m)^[ ]+pdf: false\n", "", yml.read_text(encoding="utf-8"))
+    if not enabled:  # first key of the plugin's block, with the indentation of the next line
+        text, count = re.subn(r"(?m)^([ ]*- registre:\n)([ ]+)", r"\1\2pdf: false\n\2", text, count=1)
+        if count != 1:
+            raise SystemExit(f"{yml} : bloc « - registre: » introuvable, impossible d'y mettre « pdf: false »")
     yml.write_text(text, encoding="utf-8")
 
 
@@ -748,6 +750,9 @@ def run_size(n: int, args) -> dict:
     if args.pagefind_cli and "pagefind_cli" in record:
         shutil.rmtree(project / "site" / "pagefind", ignore_errors=True)
 
+    if args.sans_borne:
+        print(f"[{n}] borne inférieure et registre check : non mesurés (--sans-borne)", flush=True)
+        return record
     print(f"[{n}] borne inférieure…", flush=True)
     lower = measure(python(str(Path(__file__).resolve()), "--lower-bound", str(project)), ROOT,
                     label=f"lower-bound-n{n}")
@@ -945,8 +950,9 @@ def render_markdown(results: dict) -> str:
             f"| {num(r['n'])} | {r['date'][:10]} | {r['commit']} | {pdf_cell(r)} | {secs(r['build']['wall_s'])} | "
             f"{mib(r['build']['peak_rss'])} | {mib(r['output_bytes'])} ({num(r['output_files'])} fichiers) | "
             f"{kib(r['act_page_max'])} / {kib(r['act_page_mean'])} | {search_cell(r)} | "
-            f"{secs(r['lower_bound']['wall_s'])} | {r['ratio_lower_bound']:.1f} | {with_pdf} | {plain} | "
-            f"{secs(r['check']['wall_s'])} ({secs(r['check_per_1000_s'])}) | {inc} |")
+            f"{secs((r.get('lower_bound') or {}).get('wall_s'))} | "
+            f"{format(r['ratio_lower_bound'], '.1f') if r.get('ratio_lower_bound') else '—'} | {with_pdf} | {plain} | "
+            f"{secs((r.get('check') or {}).get('wall_s'))} ({secs(r.get('check_per_1000_s'))}) | {inc} |")
     lines += [
         "",
         "- *PDF des actes* : `registre pdf` rend le PDF/A de chaque acte (WeasyPrint, un processus par cœur) dans "
@@ -1120,6 +1126,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="garder le magasin de PDF (.cache/registre/pdf) d'une exécution précédente")
     parser.add_argument("--sans-pdf", action="store_true",
                         help="registre construit avec « pdf: false » (100 000 actes : des heures de WeasyPrint)")
+    parser.add_argument("--sans-borne", action="store_true",
+                        help="ne mesurer ni la borne inférieure ni registre check (100 000 actes : gain de temps)")
     parser.add_argument("--lower-bound", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 

@@ -423,7 +423,9 @@ def _order_problems(entries: list[Entry]) -> list[Problem]:
                                     fix, "ledger.order", entry.acte))
         seen.setdefault(number, entry)
     top = max(seen)
-    missing = [n for n in range(1, top + 1) if n not in seen]
+    # The first missing numbers lie within len(seen) + 10 (distinct numbers from 1): never enumerate up
+    # to ``top``, which a hand-edited line can make as large as 10**12.
+    missing = [n for n in range(1, min(top, len(seen) + 10) + 1) if n not in seen][:10]
     if missing:
         after = next((e for n, e in numbered if n > missing[0]), numbered[-1][1])
         gone = f"n°{missing[0]}" if len(missing) == 1 else f"n°{', '.join(map(str, missing[:10]))}"
