@@ -19,7 +19,7 @@ import pytest
 
 from conftest import Project, VALID_DECISION
 from registre.dates import MONTHS
-from test_rules import ARRETE_INDIVIDUEL, delib
+from test_scale import two_year_register
 
 pytestmark = pytest.mark.browser
 
@@ -60,13 +60,7 @@ def demo_site(built_demo):
 @pytest.fixture(scope="module")
 def two_years_site(tmp_path_factory):
     """A small register over 2024 and 2025, to see the year and type filters at work."""
-    project = Project(tmp_path_factory.mktemp("two-years") / "registre")
-    project.add("2024/deliberation-2024-1.md", delib(1, "2024-04-11"))
-    project.add("2024/deliberation-2024-2.md", delib(2, "2024-06-20"))
-    project.add("2024/arrete-2024-1.md", ARRETE_INDIVIDUEL.replace("2025-", "2024-").replace("20250303", "20240303"))
-    project.add("2025/deliberation-2025-1.md", delib(1, "2025-04-10"))
-    project.add("2025/arrete-2025-1.md", ARRETE_INDIVIDUEL)
-    project.add("2025/decision-2025-11.md", VALID_DECISION)
+    project = two_year_register(tmp_path_factory.mktemp("two-years") / "registre", options="")
     result = project.build()
     assert result.returncode == 0, result.stdout + result.stderr
     server = Server(project.site)

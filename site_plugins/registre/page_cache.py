@@ -120,21 +120,18 @@ class PageCache:
         path = self.path(key)
         return path if path.is_file() else None
 
-    def keep(self, key: str, page: Path, *, link: bool) -> None:
-        """Keep the page MkDocs just wrote: a hard link when ``link`` (the site is
-        cleaned before each build, so MkDocs never writes into it), else a copy."""
+    def keep(self, key: str, page: Path) -> None:
+        """Keep the page MkDocs just wrote, as a hard link (the plugin unlinks a page before
+        MkDocs writes it, so a kept file never changes), or a copy across file systems."""
         target = self.path(key)
         if target.is_file():
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         try:
-            if link:
-                try:
-                    os.link(page, tmp)
-                except OSError:
-                    shutil.copyfile(page, tmp)
-            else:
+            try:
+                os.link(page, tmp)
+            except OSError:
                 shutil.copyfile(page, tmp)
             os.replace(tmp, target)
         except OSError:

@@ -246,7 +246,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         page.file.content_string = ""
         key = self.page_keys.get(src_uri)
         if key is not None and self.page_cache is not None and dest.is_file():
-            self.page_cache.keep(key, dest, link=True)
+            self.page_cache.keep(key, dest)
         if self.indexer is not None:
             self.indexer.written(identifier)
 
