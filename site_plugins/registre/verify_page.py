@@ -235,7 +235,8 @@ def write_integrity_files(build: BuildContext) -> None:
 
 
 def _json_bytes(data: dict) -> bytes:
-    return html_safe_json(json.dumps(data, ensure_ascii=False, indent=1)).encode("utf-8") + b"\n"
+    # Compact: the C encoder (an ``indent`` falls back to pure Python) and smaller downloads.
+    return html_safe_json(json.dumps(data, ensure_ascii=False, separators=(",", ":"))).encode("utf-8") + b"\n"
 
 
 def _remove_except(folder: Path, keep: set[str]) -> None:
