@@ -1,10 +1,10 @@
 """Personal data in acts about to be published (CRPA L312-1-2).
 
 An act put online must not show the personal data of third parties: a
-private e-mail address, a phone number, a date of birth.  The rule
-:func:`rule_personal_data` reads what the public site will show — the objet,
-the note, the text and the Markdown annexes, *after* the ``masquer`` list has
-hidden what it names — and warns, with the file and the line, on what looks
+private e-mail address, a phone number, a date of birth.  The checks
+:func:`personal_data_in_act` (objet, note, text) and
+:func:`rule_personal_data_annexes` (Markdown annexes) read what the public site
+will show, *after* the ``masquer`` list has hidden what it names, and warn, with the file and the line, on what looks
 like such data.  It is a warning, not an error: the clerk decides.
 
 Not reported: generic addresses of an institution (``mairie@``, ``contact@``,
@@ -121,16 +121,20 @@ def _scan(act: Act, text: str) -> Iterator[tuple[int, str, str]]:
             yield number, kind, found
 
 
-def rule_personal_data(register: Register) -> Iterable[Diagnostic]:
+def personal_data_in_act(act: Act, path: str) -> Iterator[Diagnostic]:
+    """What the act's own file shows: objet, note and text (cached with the act)."""
+    for key, where in (("objet", "objet"), ("note", "note")):
+        value = getattr(act, key)
+        if value:
+            for offset, kind, found in _scan(act, value):
+                yield _diagnostic(path, act.line_of(key) + offset - 1, kind, found, where)
+    for number, kind, found in _scan(act, act.body):
+        yield _diagnostic(path, act.body_line + number - 1, kind, found, "texte de l'acte")
+
+
+def rule_personal_data_annexes(register: Register) -> Iterable[Diagnostic]:
+    """The Markdown annexes, read with the masquer list of the act that names them."""
     for act in register.acts:
-        path = register.shown(act)
-        for key, where in (("objet", "objet"), ("note", "note")):
-            value = getattr(act, key)
-            if value:
-                for offset, kind, found in _scan(act, value):
-                    yield _diagnostic(path, act.line_of(key) + offset - 1, kind, found, where)
-        for number, kind, found in _scan(act, act.body):
-            yield _diagnostic(path, act.body_line + number - 1, kind, found, "texte de l'acte")
         for annex in act.annexes:
             if not annex.is_markdown:
                 continue

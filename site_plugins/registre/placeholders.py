@@ -16,6 +16,7 @@ from .diagnostics import Diagnostic, error
 from .frontmatter import MAX_FILE_BYTES
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .model import Act
     from .register import Register
 
 MARKER = "À COMPLÉTER"
@@ -40,18 +41,21 @@ def marker_lines(text: str) -> list[tuple[int, str]]:
     return [(number, lines[number - 1].strip()) for number in found]
 
 
+def placeholders_in_act(act: Act, path: str) -> Iterable[Diagnostic]:
+    """Marker left in an act's front matter or text (cached with the act)."""
+    for key, value in _flat(act.raw):
+        if isinstance(value, str) and _VALUE_RE.search(unicodedata.normalize("NFC", value)):
+            yield error(path, act.line_of(key), f"« {key} » contient encore « {MARKER} ».",
+                        f"remplacez « {MARKER} » par la valeur de l'acte signé.", "placeholder.left")
+    yield from _body_diagnostics(path, act.body, act.body_line)
+
+
 def rule_placeholders(register: Register) -> Iterable[Diagnostic]:
-    """Marker left in an act; also in the text of files whose front matter is
-    still incomplete, so that one ``registre check`` lists everything to do."""
+    """Marker left in the text of files whose front matter is still incomplete,
+    so that one ``registre check`` lists everything to do (acts read: see
+    :func:`placeholders_in_act`)."""
     from .register import display_path, iter_act_files
 
-    for act in register.acts:
-        path = register.shown(act)
-        for key, value in _flat(act.raw):
-            if isinstance(value, str) and _VALUE_RE.search(unicodedata.normalize("NFC", value)):
-                yield error(path, act.line_of(key), f"« {key} » contient encore « {MARKER} ».",
-                            f"remplacez « {MARKER} » par la valeur de l'acte signé.", "placeholder.left")
-        yield from _body_diagnostics(path, act.body, act.body_line)
     known = {act.source for act in register.acts} | register.annex_files
     for file in iter_act_files(register.acts_root):
         if file.relative_to(register.acts_root).as_posix() in known:

@@ -14,6 +14,7 @@ from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from .act_cache import FILE_NAME, ActCache, ReadFile, file_key
 from .config import RegistreConfig
 from .diagnostics import Diagnostic, error, has_errors
 from .donne_acte import DonneActeReport, donne_acte_report
@@ -41,6 +42,10 @@ class Register:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     annex_files: set[str] = field(default_factory=set)  # Markdown annexes (no front matter)
     shown_paths: dict[str, str] = field(default_factory=dict, repr=False)  # source → path in diagnostics
+    # source → diagnostics of the act's own text (rules.act_text_diagnostics), kept by ActCache
+    text_diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict, repr=False)
+    files_read: int = 0  # files of acts/ parsed in this run (the others came from the cache)
+    files_cached: int = 0
 
     @property
     def ok(self) -> bool:
@@ -117,8 +122,13 @@ def iter_act_files(acts_root: Path) -> list[Path]:
 
 
 def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None = None,
-                  run_rules: bool = True) -> Register:
-    """Read, check and index the acts under ``acts_root``."""
+                  run_rules: bool = True, cache_dir: Path | None = None) -> Register:
+    """Read, check and index the acts under ``acts_root``.
+
+    With ``cache_dir``, what reading each file gave is kept there between runs
+    (:mod:`registre.act_cache`, keyed by the file's bytes): same result, files
+    unchanged are not parsed again.
+    """
     from .rules import check_register  # rules need the Register type
 
     acts_root = Path(acts_root)
@@ -127,8 +137,10 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
         register.diagnostics.append(error(display_path(acts_root), 1, "dossier des actes introuvable.",
                                           "créez le dossier acts/ ou indiquez le bon chemin.", "acts.missing"))
         return register
-    headless: list[tuple[Path, str, FrontMatterError]] = []
+    cache = _open_cache(cache_dir, register.today)
+    headless: list[tuple[str, Diagnostic]] = []
     declared: set[str] = set()
+    fresh: dict[str, ReadFile] = {}  # read from their file in this run: cached with their text checks
     for file in iter_act_files(acts_root):
         shown = display_path(file)
         rel = file.relative_to(acts_root).as_posix()
@@ -139,33 +151,61 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
             continue
         try:
             data = file.read_bytes()
-            source = read_source(shown, data)
-        except FrontMatterError as exc:
-            if exc.diagnostic.code == "frontmatter.missing":
-                headless.append((file, rel, exc))
-            else:
-                register.diagnostics.append(exc.diagnostic)
-            continue
         except OSError as exc:
             register.diagnostics.append(error(shown, 1, f"lecture impossible ({exc.strerror}).",
                                               "vérifiez les droits du fichier.", "file.unreadable"))
             continue
-        act, diags = read_act(source, acts_root_rel=rel, today=register.today)
-        register.diagnostics.extend(diags)
-        if act is not None:
-            register.acts.append(act)
-        else:  # its annexes are still annexes, not acts without a header
-            declared.update(_declared_annexes(source, rel))
+        key = file_key(data)
+        read = cache.get(rel, key, shown)
+        if read is None:
+            read = fresh[rel] = read_file(data, rel, shown, key, register.today)
+            register.files_read += 1
+        else:
+            register.files_cached += 1
+        register.diagnostics.extend(read.diagnostics)
+        if read.headless is not None:
+            headless.append((rel, read.headless))
+        elif read.act is not None:
+            register.acts.append(read.act)
+            if read.text is not None:
+                register.text_diagnostics[read.act.source] = read.text
+        declared.update(read.declared)
     annexed = {annex.path for act in register.acts for annex in act.annexes} | declared
-    for file, rel, exc in headless:
+    for rel, diagnostic in headless:
         if rel in annexed:
             register.annex_files.add(rel)
         else:
-            register.diagnostics.append(exc.diagnostic)
+            register.diagnostics.append(diagnostic)
     register.acts.sort(key=lambda a: (a.type.value, a.date.year, a.numero, a.source))
     if run_rules:
         register.diagnostics.extend(check_register(register))
+    for rel, read in fresh.items():
+        if read.act is not None:
+            read.text = register.text_diagnostics.get(read.act.source)
+        cache.put(rel, read)
+    cache.save()
     return register
+
+
+def read_file(data: bytes, rel: str, shown: str, key: str, today: date) -> ReadFile:
+    """Read one file of ``acts/``: its act, or why it is not one."""
+    try:
+        source = read_source(shown, data)
+    except FrontMatterError as exc:
+        if exc.diagnostic.code == "frontmatter.missing":
+            return ReadFile(key, shown, None, [], headless=exc.diagnostic)
+        return ReadFile(key, shown, None, [exc.diagnostic])
+    act, diags = read_act(source, acts_root_rel=rel, today=today)
+    # An act with errors still names its annexes: they are annexes, not acts without a header.
+    declared = [] if act is not None else sorted(_declared_annexes(source, rel))
+    return ReadFile(key, shown, act, diags, declared)
+
+
+def _open_cache(cache_dir: Path | None, today: date) -> ActCache:
+    from .page_cache import code_digest
+
+    path = None if cache_dir is None else Path(cache_dir) / FILE_NAME
+    return ActCache(path, f"{code_digest()}:{today.isoformat()}")
 
 
 def _declared_annexes(source, rel: str) -> set[str]:

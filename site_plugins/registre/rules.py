@@ -14,14 +14,14 @@ from typing import Callable, Iterable
 from .actes import check_ar
 from .dates import format_date
 from .diagnostics import Diagnostic, error, warning
-from .html_policy import rule_html_annexes
+from .html_policy import check_body, rule_html_annexes
 from .integrity import rule_integrity
 from .model import Act, ActType, Portee, TransmissionStatus
 from .nomenclature import rule_matiere_nomenclature
 from .original_pdf import rule_original_pdf
 from .paths import check_inside
-from .personal_data import rule_personal_data
-from .placeholders import rule_placeholders
+from .personal_data import personal_data_in_act, rule_personal_data_annexes
+from .placeholders import placeholders_in_act, rule_placeholders
 from .register import Register
 
 Rule = Callable[[Register], Iterable[Diagnostic]]
@@ -168,12 +168,28 @@ def rule_recours(register: Register) -> Iterable[Diagnostic]:
                         "recours.config")
 
 
-def rule_html_body(register: Register) -> Iterable[Diagnostic]:
-    from .html_policy import check_body
+def html_in_act(act: Act, path: str) -> Iterable[Diagnostic]:
+    for line, message, fix in check_body(act.body):
+        yield error(path, act.body_line + line - 1, message, fix, "body.html")
 
+
+# Checks of what one act's file says, whatever the rest of the register: their
+# diagnostics are kept with the act read (see registre.act_cache).
+ACT_TEXT_CHECKS: tuple[Callable[[Act, str], Iterable[Diagnostic]], ...] = (
+    html_in_act, personal_data_in_act, placeholders_in_act,
+)
+
+
+def act_text_diagnostics(act: Act, path: str) -> list[Diagnostic]:
+    return [diag for check in ACT_TEXT_CHECKS for diag in check(act, path)]
+
+
+def rule_act_text(register: Register) -> Iterable[Diagnostic]:
     for act in register.acts:
-        for line, message, fix in check_body(act.body):
-            yield error(_where(register, act), act.body_line + line - 1, message, fix, "body.html")
+        found = register.text_diagnostics.get(act.source)
+        if found is None:
+            found = register.text_diagnostics[act.source] = act_text_diagnostics(act, _where(register, act))
+        yield from found
 
 
 def rule_numbering(register: Register) -> Iterable[Diagnostic]:
@@ -279,9 +295,9 @@ def rule_donne_acte(register: Register) -> Iterable[Diagnostic]:
 
 
 RULES: tuple[Rule, ...] = (
-    rule_dates_order, rule_transmission, rule_vote, rule_files, rule_recours, rule_html_body,
+    rule_act_text, rule_dates_order, rule_transmission, rule_vote, rule_files, rule_recours,
     rule_numbering, rule_filename, rule_references, rule_donne_acte, rule_matiere_nomenclature,
-    rule_placeholders, rule_original_pdf, rule_integrity, rule_html_annexes, rule_personal_data,
+    rule_placeholders, rule_original_pdf, rule_integrity, rule_html_annexes, rule_personal_data_annexes,
 )
 
 
