@@ -9,6 +9,7 @@ import gzip
 import json
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 from conftest import VALID_DECISION, Project, copy_demo
@@ -66,6 +67,35 @@ def test_search_parts_follow_years_and_dates(tmp_path):
     dates = {a.identifier: a.date for a in register.online}
     for part in parts:
         assert [dates[i] for i in part.identifiers] == sorted(dates[i] for i in part.identifiers)
+
+
+def _parts_of(days: list[str], size: int) -> list[tuple[str, tuple[str, ...]]]:
+    from types import SimpleNamespace
+
+    from registre.model import ActType
+
+    acts = [SimpleNamespace(date=date.fromisoformat(d), year=int(d[:4]), type=ActType.ARRETE, numero=i,
+                            identifier=f"arrete-{d[:4]}-{i}") for i, d in enumerate(days, start=1)]
+    register = SimpleNamespace(config=SimpleNamespace(search_part_size=size), online=acts)
+    return [(p.name, p.identifiers) for p in search_parts(register)]
+
+
+def test_large_years_are_cut_at_month_boundaries():
+    # Within the size, a year is one part.
+    assert _parts_of(["2025-01-05", "2025-03-01", "2025-12-01"], 3) == [
+        ("2025-1", ("arrete-2025-1", "arrete-2025-2", "arrete-2025-3"))]
+    # Beyond: consecutive months share a part up to the size; a month larger than the size is cut.
+    days = ["2025-01-05", "2025-01-20", "2025-02-03", "2025-03-01", "2025-03-02", "2025-03-03", "2025-03-04",
+            "2025-03-05", "2025-11-30", "2025-12-01", "2025-12-19", "2025-12-30"]
+    parts = _parts_of(days, 3)
+    assert [ids for _, ids in parts] == [
+        ("arrete-2025-1", "arrete-2025-2", "arrete-2025-3"),  # January and February
+        ("arrete-2025-4", "arrete-2025-5", "arrete-2025-6"),  # March, cut
+        ("arrete-2025-7", "arrete-2025-8", "arrete-2025-9"),  # the rest of March and November
+        ("arrete-2025-10", "arrete-2025-11", "arrete-2025-12")]  # December
+    # An act dated back in December changes December's parts only, not the parts before them.
+    again = _parts_of(days + ["2025-12-18"], 3)
+    assert again[:3] == parts[:3] and len(again) == 5
 
 
 def test_each_part_indexes_its_acts_and_the_search_page_lists_the_parts(tmp_path):
@@ -171,10 +201,17 @@ def test_warm_build_equals_cold_build_after_changes(tmp_path, monkeypatch):
     assert warm.returncode == 0, warm.stderr
     total = len(list((tmp_path / "first" / "actes").glob("*/index.html")))
     assert f"pages d'actes : {total - 2} reprises du cache, 2 à construire" in warm.stderr
+    assert re.search(r"fichiers des actes : \d+ repris du cache, 1 lu\.", warm.stderr), warm.stderr
+    # Listings, matière and annex pages are kept too: those that show the edited act are rendered again.
+    kept, rendered = map(int, re.search(r"listes et annexes : (\d+) reprises du cache, (\d+) à construire",
+                                        warm.stderr).groups())
+    assert kept > 0 and 0 < rendered < kept, warm.stderr
     monkeypatch.setenv("REGISTRE_PAGE_CACHE", "0")
+    monkeypatch.setenv("REGISTRE_ACT_CACHE", "0")
     cold = demo.build("-d", str(tmp_path / "cold"))
     assert cold.returncode == 0, cold.stderr
     assert "reprises du cache, " not in cold.stderr.split("pages d'actes", 1)[-1][:40]
+    assert "fichiers des actes" not in cold.stderr
     a, b = files(tmp_path / "warm"), files(tmp_path / "cold")
     assert set(a) == set(b)
     different = [rel for rel in a if a[rel].read_bytes() != b[rel].read_bytes()]

@@ -54,7 +54,7 @@ class RegistreConfig:
     pdf: bool = True
     # Acts per Pagefind index: Pagefind holds about 270 KB per page while indexing, so the
     # acts of a year are indexed in parts of this many and merged in the browser.
-    search_part_size: int = 2000
+    search_part_size: int = 1000
 
     @property
     def siren(self) -> str:
@@ -115,7 +115,7 @@ def from_mapping(data: dict | None, site_url: str | None = None) -> RegistreConf
         today=today,
         site_url=normalise_site_url(site_url),
         pdf=bool(data.get("pdf", True)),
-        search_part_size=_positive(data.get("recherche_actes_par_index", 2000), "recherche_actes_par_index"),
+        search_part_size=_positive(data.get("recherche_actes_par_index", 1000), "recherche_actes_par_index"),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -25,6 +25,14 @@ class BuildContext:
     # Years whose act pages this build writes (None: all).  A register too large for one
     # machine is built one year per job (plugin option ``annees``) and the outputs merged.
     years: frozenset[int] | None = None
+    # Addresses (relative to the site, e.g. "registre/2025/arrete/") of the pages published
+    # from the page cache without going through MkDocs: MkDocs' sitemap does not know them.
+    kept_urls: frozenset[str] = frozenset()
+    # Files the plugin publishes in the background while MkDocs renders pages (kept pages,
+    # cached PDFs; site paths), and the call that returns once they are all on disk: steps
+    # that read the site's files call it first.
+    published_files: frozenset[str] = frozenset()
+    published: Callable[[], None] = field(default=lambda: None, repr=False, compare=False)
 
     def builds_year(self, year: int) -> bool:
         return self.years is None or year in self.years

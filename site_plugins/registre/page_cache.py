@@ -22,14 +22,18 @@ pages go through MkDocs.
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import hashlib
 import json
 import os
 import shutil
+import threading
+from datetime import date
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .hashing import file_sha256
 from .presentation import ActView
@@ -107,6 +111,53 @@ def act_page_key(build: str, view: ActView, downloads: Iterable, site_url: str, 
     return hashlib.sha256((build + "\0" + text).encode("utf-8")).hexdigest()
 
 
+# Register-wide pages kept like act pages: their rows show only what the act pages' keys cover
+# (number, date, objet, status, link).  Séance and donné-acte pages list more of each act and are
+# always rendered (a dozen pages).
+KEPT_TEMPLATES = frozenset({"registre/register-list.html", "registre/matiere.html", "registre/annex.html"})
+
+
+class _NotKept(Exception):
+    pass
+
+
+def generated_page_key(build: str, page, act_keys: dict[str, str]) -> str | None:
+    """Key of a listing, matière or annex page (``page``: a ``site.GeneratedPage``): its
+    address, title and Markdown, and its data with each act replaced by the key of its
+    act page (which covers every field a row shows).  None: the page is always rendered."""
+    if page.template not in KEPT_TEMPLATES or not page.src_uri.endswith("index.md"):
+        return None
+    try:
+        data = _canonical(page.data, act_keys)
+    except _NotKept:
+        return None
+    text = json.dumps([page.src_uri, page.markdown(), data], ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"))
+    return hashlib.sha256((build + "\0page\0" + text).encode("utf-8")).hexdigest()
+
+
+def _canonical(value, act_keys: dict[str, str]):
+    if isinstance(value, ActView):
+        key = act_keys.get(value.identifier)
+        if key is None:
+            raise _NotKept
+        return ["acte", value.identifier, key]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _canonical(v, act_keys) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v, act_keys) for v in value]
+    if dataclasses.is_dataclass(value) and type(value).__dataclass_params__.frozen:  # values (Annex, MatiereEntry)
+        return [type(value).__name__, {f.name: _canonical(getattr(value, f.name), act_keys)
+                                       for f in dataclasses.fields(value)}]
+    raise _NotKept  # anything else (a view over the register…): rendered every time
+
+
 class PageCache:
     """Kept pages, one file per key, under ``cache_dir/pages/``."""
 
@@ -148,3 +199,60 @@ class PageCache:
                     path.unlink(missing_ok=True)
                     removed += 1
         return removed
+
+
+def publish_file(source: str, target: str) -> None:
+    """Hard-link a kept page at ``target`` (two system calls on a fresh site), or copy
+    it across file systems; a file already there (``--dirty``) is replaced."""
+    folder = os.path.dirname(target)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        os.unlink(target)
+        publish_file(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+class Publisher:
+    """Kept pages published by a background thread while MkDocs renders the others.
+
+    Publishing 10,000 kept pages is 20,000 system calls (a folder and a link
+    each): seconds spent in the kernel, which leave the interpreter to MkDocs'
+    rendering meanwhile.  ``written(identifier)`` is called for each act page
+    once it is on disk (the search index waits for them).  :meth:`wait` returns
+    when every page is there, and raises what went wrong."""
+
+    def __init__(self, site_dir: Path, pages: list[tuple[Path, str, str | None]],
+                 written: Callable[[str], None] | None = None):
+        self.jobs = [(str(kept), os.path.join(site_dir, *uri.split("/")), identifier)
+                     for kept, uri, identifier in pages]
+        self.written = written
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="registre-pages", daemon=True)
+
+    def start(self) -> Publisher:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            for kept, target, identifier in self.jobs:
+                publish_file(kept, target)
+                if identifier is not None and self.written is not None:
+                    self.written(identifier)
+        except BaseException as exc:  # noqa: BLE001 - reported by wait(), in the build's thread
+            self.error = exc
+
+    def wait(self) -> None:
+        if self._thread.is_alive() or self._thread.ident is not None:
+            self._thread.join()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error

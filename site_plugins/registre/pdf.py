@@ -497,6 +497,10 @@ class ActPdfs:
         self._files[act.identifier] = pdf
         return pdf
 
+    def generated_files(self) -> list[PdfFile]:
+        """The generated PDFs prepared so far (each in the store)."""
+        return [pdf for pdf in self._files.values() if pdf.kind == "genere"]
+
     def generated(self, act: Act) -> PdfFile:
         """The generated PDF of ``act``, rendered now if not cached."""
         if act.identifier not in self._files:
@@ -559,6 +563,8 @@ def write_pdfs(build: BuildContext) -> None:
         pdfs.prepare(online)
     for act in online:
         for pdf in pdfs.downloads(act):
+            if pdf.site_path in build.published_files:
+                continue  # linked by the plugin while the pages were rendered
             _copy_if_changed(pdf.source, build.site_dir / pdf.site_path, pdf.sha256, link=pdf.kind == "genere")
     log.info(pdfs.summary())
 

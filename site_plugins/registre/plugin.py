@@ -27,9 +27,9 @@ from .config import ConfigError, RegistreConfig, from_mapping, normalise_site_ur
 from .dates import format_date, format_date_long
 from .diagnostics import sort_key, summary
 from .jsonld import jsonld, script_json
-from .presentation import act_url
-from .outputs import BuildContext, link_or_copy, run_steps
-from .page_cache import PageCache, act_page_key, build_digest
+from .outputs import BuildContext, run_steps
+from .old_site import OldSite, set_aside
+from .page_cache import PageCache, Publisher, act_page_key, build_digest, generated_page_key
 from .pdf import pdfs_for
 from .register import Register, load_register
 from .search import SearchIndexer, indexer_for, search_fields
@@ -38,12 +38,18 @@ log = logging.getLogger("mkdocs.plugins.registre")
 
 ACT_TEMPLATE = "registre/act.html"
 PAGE_CACHE_SWITCH = "REGISTRE_PAGE_CACHE"  # "0": every act page rendered (tests compare both)
+ACT_CACHE_SWITCH = "REGISTRE_ACT_CACHE"  # "0": every act file read again
+
+
+def _switched_on(name: str) -> bool:
+    return os.environ.get(name, "1").strip() not in {"0", "non", "false"}
 
 
 def page_cache_enabled() -> bool:
-    return os.environ.get(PAGE_CACHE_SWITCH, "1").strip() not in {"0", "non", "false"}
+    return _switched_on(PAGE_CACHE_SWITCH)
 
 TEMPLATES = Path(__file__).parent / "templates"
+CACHE_DIR = Path(".cache", "registre")  # beside mkdocs.yml
 
 
 class TribunalOptions(base.Config):
@@ -78,7 +84,7 @@ class RegistreOptions(base.Config):
     # Generate a PDF of each act (WeasyPrint); false publishes the signed originals only.
     pdf = c.Type(bool, default=True)
     # Acts per Pagefind index (memory while indexing: about 270 KB per act).
-    recherche_actes_par_index = c.Type(int, default=2000)
+    recherche_actes_par_index = c.Type(int, default=1000)
 
 
 class RegistrePlugin(BasePlugin[RegistreOptions]):
@@ -89,19 +95,29 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.settings: RegistreConfig | None = None
         self.pages: dict[str, site.GeneratedPage] = {}
         self.view: site.SiteView | None = None
-        self.command = "build"
         self.years: frozenset[int] | None = None
         self.indexer: SearchIndexer | None = None
-        self.last_act: tuple[str, Page] | None = None
+        self.last_page: tuple[str | None, Page] | None = None  # (act identifier or None, page)
         self.page_cache: PageCache | None = None
-        self.page_keys: dict[str, str] = {}  # src_uri → key, act pages MkDocs renders
-        self.kept_pages: dict[str, tuple[Path, str]] = {}  # identifier → (kept page, key)
+        self.page_keys: dict[str, str] = {}  # src_uri → key, pages MkDocs renders and keeps
+        # src_uri → (kept page, key, act identifier or None): published as kept, MkDocs does not see them
+        self.kept_pages: dict[str, tuple[Path, str, str | None]] = {}
         self.published_kept = False
+        self.publisher: Publisher | None = None
+        self.published_files: frozenset[str] = frozenset()
         self.pdfs = None
+        self.command, self.dirty = "build", False
+        self.old_site: OldSite | None = None
 
     # -- configuration -------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Before MkDocs empties site/: the old site goes to the trash, deleted alongside the build.
+        if self.command == "build" and not self.dirty:
+            self.old_site = set_aside(Path(config.site_dir), self.build_context(config).cache_dir)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         options = dict(self.config)
@@ -113,8 +129,13 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
             self.settings = from_mapping(options, config.site_url)
         except ConfigError as exc:
             raise PluginError(str(exc)) from None
-        acts_root = Path(config.config_file_path or ".").parent / self.settings.acts_dir
-        self.register = load_register(acts_root, self.settings)
+        root = Path(config.config_file_path or ".").parent
+        self.register = load_register(root / self.settings.acts_dir, self.settings,
+                                      cache_dir=root / CACHE_DIR if _switched_on(ACT_CACHE_SWITCH) else None)
+        if self.register.files_cached:
+            read = self.register.files_read
+            log.info("registre : fichiers des actes : %d repris du cache, %d %s.", self.register.files_cached,
+                     read, "lu" if read <= 1 else "lus")
         for diag in sorted(self.register.diagnostics, key=sort_key):
             (log.error if diag.is_error else log.warning)(diag.format())
         if not self.register.ok:
@@ -148,7 +169,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.page_keys = {}
         self.kept_pages = {}
         self.published_kept = False
-        self.last_act = None
+        self.published_files = frozenset()
+        self.last_page = None
         self.view = site.SiteView(self.register)
         since = None
         if self.command == "serve" and self.config.serve_annees > 0:
@@ -164,13 +186,20 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.page_cache = PageCache(build.cache_dir) if page_cache_enabled() else None
         digest = (build_digest(Path(config.config_file_path), Path(config.docs_dir), build.site_url)
                   if self.page_cache else "")
+        act_keys: dict[str, str] = {}  # identifier → key of its page (act pages come first)
         for generated in generated_pages:
+            key = identifier = None
             if self.page_cache is not None and generated.template == ACT_TEMPLATE:
                 view = generated.data["act"]
-                key = act_page_key(digest, view, self.pdfs.downloads(view), build.site_url, self.pdfs.file_hash)
+                identifier = view.identifier
+                key = act_keys[identifier] = act_page_key(digest, view, self.pdfs.downloads(view), build.site_url,
+                                                          self.pdfs.file_hash)
+            elif self.page_cache is not None and self.years is None:
+                key = generated_page_key(digest, generated, act_keys)
+            if key is not None:
                 kept = self.page_cache.get(key)
-                if kept is not None:  # published as kept, MkDocs does not see it
-                    self.kept_pages[view.identifier] = (kept, key)
+                if kept is not None:
+                    self.kept_pages[generated.src_uri] = (kept, key, identifier)
                     continue
                 self.page_keys[generated.src_uri] = key
             files.append(File.generated(config, generated.src_uri, content=generated.markdown(),
@@ -179,8 +208,11 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         for src_uri, abs_path in site.static_files(self.register):
             files.append(File.generated(config, src_uri, abs_src_path=str(abs_path)))
         if self.kept_pages:
-            log.info("registre : pages d'actes : %d reprises du cache, %d à construire.", len(self.kept_pages),
-                     len(self.page_keys))
+            acts = sum(1 for _, _, identifier in self.kept_pages.values() if identifier)
+            built = sum(1 for uri in self.page_keys if self.pages[uri].template == ACT_TEMPLATE)
+            log.info("registre : pages d'actes : %d reprises du cache, %d à construire.", acts, built)
+            log.info("registre : listes et annexes : %d reprises du cache, %d à construire.",
+                     len(self.kept_pages) - acts, len(self.page_keys) - built)
         return files
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
@@ -195,6 +227,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self._bytecode_dir(config)))
         # Pagefind indexes each part of the search index as soon as its act pages are written.
         self.indexer = indexer_for(self.build_context(config))
+        self._publish_kept(config)  # MkDocs has emptied site/: kept pages go in while it renders the others
         return env
 
     def _bytecode_dir(self, config: MkDocsConfig) -> Path:
@@ -206,40 +239,62 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         assert self.register is not None
         root = Path(config.config_file_path or ".").parent
         site_url = normalise_site_url(config.site_url)
+        kept = frozenset(uri[:-len("index.md")] for uri in self.kept_pages)
         return BuildContext(register=self.register, site_dir=Path(config.site_dir), site_url=site_url,
-                            cache_dir=root / ".cache" / "registre", years=self.years)
+                            cache_dir=root / CACHE_DIR, years=self.years, kept_urls=kept,
+                            published_files=self.published_files, published=self._kept_published)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._publish_kept(config)
         self._written()
-        run_steps(self.build_context(config))
+        try:
+            run_steps(self.build_context(config))  # steps reading the site wait for the publisher
+        finally:
+            self._kept_published()
         if self.page_cache is not None and self.years is None and self.command == "build":
-            self.page_cache.prune({key for _, key in self.kept_pages.values()} | set(self.page_keys.values()))
+            self.page_cache.prune({key for _, key, _ in self.kept_pages.values()} | set(self.page_keys.values()))
+        self._old_site_gone()
+
+    def _old_site_gone(self) -> None:
+        if self.old_site is not None:
+            self.old_site, old_site = None, self.old_site
+            old_site.wait()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.indexer is not None:
             self.indexer.close()
+        try:
+            self._kept_published()
+        except Exception:  # noqa: BLE001 - the build already failed; that error is the one to report
+            pass
+        self._old_site_gone()
 
     def _publish_kept(self, config: MkDocsConfig) -> None:
-        """Kept act pages into the site, once MkDocs has cleaned it."""
+        """Kept pages into the site (MkDocs has cleaned it), by a background thread."""
         if self.published_kept:
             return
         self.published_kept = True
-        site_dir = Path(config.site_dir)
-        for identifier, (kept, _) in self.kept_pages.items():
-            target = site_dir / act_url(identifier) / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(kept, target)
-            if self.indexer is not None:
-                self.indexer.written(identifier)
+        pages = [(kept, src_uri[:-len("index.md")] + "index.html", identifier)
+                 for src_uri, (kept, _, identifier) in self.kept_pages.items()]
+        # The generated PDFs already in the store, linked beside their act's page.
+        pdfs = [(pdf.source, pdf.site_path, None) for pdf in self.pdfs.generated_files()] \
+            if self.pdfs is not None and self.register.config.pdf else []
+        self.published_files = frozenset(path for _, path, _ in pdfs)
+        self.publisher = Publisher(Path(config.site_dir), pages + pdfs,
+                                   self.indexer.written if self.indexer is not None else None).start()
+
+    def _kept_published(self) -> None:
+        if self.publisher is not None:
+            self.publisher, publisher = None, self.publisher
+            publisher.wait()
 
     def _written(self) -> None:
-        """The previous act page is on disk (MkDocs writes a page after its hooks): keep it
-        for the next build, and tell the search indexer."""
-        if self.last_act is None:
+        """The previous generated page is on disk (MkDocs writes a page after its hooks):
+        keep it for the next build, and tell the search indexer if it is an act's."""
+        if self.last_page is None:
             return
-        identifier, page = self.last_act
-        self.last_act = None
+        identifier, page = self.last_page
+        self.last_page = None
         src_uri, dest = page.file.src_uri, Path(page.file.abs_dest_path)
         # Written: MkDocs needs no more of its text (100,000 acts would otherwise stay in memory).
         page.markdown, page.content = "", ""
@@ -247,7 +302,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         key = self.page_keys.get(src_uri)
         if key is not None and self.page_cache is not None and dest.is_file():
             self.page_cache.keep(key, dest)
-        if self.indexer is not None:
+        if identifier is not None and self.indexer is not None:
             self.indexer.written(identifier)
 
     @event_priority(-100)
@@ -263,12 +318,11 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         assert self.register is not None
         context["registre"] = self.view
         generated = self.pages.get(page.file.src_uri)
-        self._publish_kept(config)
         self._written()
         if generated is not None:
             context.update(generated.context())
-            if generated.template == ACT_TEMPLATE:
-                self.last_act = (generated.data["act"].act.identifier, page)
+            self.last_page = (generated.data["act"].act.identifier if generated.template == ACT_TEMPLATE else None,
+                              page)
         context["registre_chrome_key"] = key_for(generated.template if generated else None,
                                                  str(context.get("base_url", "")))
         return context

@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,10 +109,8 @@ def pagefind_version() -> str:
 
 @dataclass(frozen=True)
 class SearchPart:
-    """The acts of one Pagefind index: a year's acts, in date order, at most
-    ``RegistreConfig.search_part_size`` per part.  Parts depend on the year's
-    acts only, so a build of one year writes the same parts as a full build, and
-    adding an act at the end of a year changes only its last part."""
+    """The acts of one Pagefind index: acts of one year, in date order, at most
+    ``RegistreConfig.search_part_size`` per part (see :func:`search_parts`)."""
 
     year: int
     number: int  # 1, 2… within the year
@@ -128,6 +127,16 @@ class SearchPart:
 
 
 def search_parts(register: Register) -> list[SearchPart]:
+    """The parts of the search index, year by year, in date order.
+
+    A year of at most ``size`` acts is one part.  A larger year is cut at month
+    boundaries: consecutive months share a part while it stays within ``size``
+    (a month larger than ``size`` is cut into parts of ``size`` acts).  Parts
+    depend on the year's acts only, so a build of one year writes the same parts
+    as a full build; and an act added (or edited) changes the part of its month
+    only, even when it is dated a few days back: the Pagefind indexing an added
+    act costs is that of one month, not of everything after it.
+    """
     size = register.config.search_part_size
     by_year: dict[int, list] = {}
     for act in register.online:
@@ -135,8 +144,22 @@ def search_parts(register: Register) -> list[SearchPart]:
     parts = []
     for year in sorted(by_year):
         acts = sorted(by_year[year], key=lambda a: (a.date, a.type.value, a.numero, a.identifier))
-        for start in range(0, len(acts), size):
-            parts.append(SearchPart(year, start // size + 1, tuple(a.identifier for a in acts[start:start + size])))
+        groups: list[list] = []
+        if len(acts) <= size:
+            groups.append(acts)
+        else:
+            by_month: dict[int, list] = {}
+            for act in acts:
+                by_month.setdefault(act.date.month, []).append(act)
+            for month in sorted(by_month):
+                chunks = [by_month[month][i:i + size] for i in range(0, len(by_month[month]), size)]
+                for chunk in chunks:
+                    if groups and len(groups[-1]) + len(chunk) <= size:
+                        groups[-1].extend(chunk)
+                    else:
+                        groups.append(list(chunk))
+        for number, group in enumerate(groups, start=1):
+            parts.append(SearchPart(year, number, tuple(a.identifier for a in group)))
     return parts
 
 
@@ -233,17 +256,19 @@ class SearchIndexer:
         self._part_of = {identifier: part for part in self.parts for identifier in part.identifiers}
         self._jobs: dict[str, concurrent.futures.Future] = {}
         self._pool: concurrent.futures.ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()  # pages are reported by MkDocs' thread and the kept pages' one
         self.started = time.perf_counter()
 
     def written(self, identifier: str) -> None:
-        """The page of act ``identifier`` is on disk."""
+        """The page of act ``identifier`` is on disk (any thread)."""
         part = self._part_of.get(identifier)
         if part is None:
             return
-        waiting = self._waiting[part.name]
-        waiting.discard(identifier)
-        if not waiting:
-            self._submit(part)
+        with self._lock:
+            waiting = self._waiting[part.name]
+            waiting.discard(identifier)
+            if not waiting:
+                self._submit(part)
 
     def _submit(self, part: SearchPart) -> None:
         if part.name in self._jobs:
@@ -313,6 +338,7 @@ def index_site(build: BuildContext) -> None:
     global _current
     indexer = indexer_for(build)
     try:
+        build.published()  # kept act pages still being linked
         indexer.finish()
     finally:
         _current = None

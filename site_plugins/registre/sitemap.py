@@ -4,7 +4,8 @@ MkDocs writes one ``sitemap.xml`` with the pages it built, each dated with
 the day of the build.  This post-build step writes it again from the
 register: every act page (also those of the years a build per year left to
 other jobs, see the plugin option ``annees``), dated with the day the act or
-a later act changing it went online, plus MkDocs' other pages, undated; in
+a later act changing it went online, plus the other pages (MkDocs' and those
+kept from an earlier build), undated; in
 address order, so that every build of the same register gives the same
 bytes.  Past the protocol's limit it is split into ``sitemap-1.xml``,
 ``sitemap-2.xml``… and ``sitemap.xml`` becomes a sitemap index, so the
@@ -77,6 +78,9 @@ def register_sitemap(sitemap: Path, build: BuildContext) -> None:
         text = (loc.text or "").strip()
         if text and not text[len(base):].startswith("actes/"):
             entries[text] = None
+    for url in build.kept_urls:  # listings and matière pages kept from an earlier build
+        if not url.startswith("actes/"):
+            entries[base + url] = None
     register = build.register
     for act in register.online:
         lastmod = act_lastmod(register, act)

@@ -112,10 +112,8 @@ def _hashes(register: Register, site_dir: Path, ledger: Ledger, acts: list,
                  "url": view.url}
         annexes = {annex_uri(act, a): a for a in act.annexes if not a.is_markdown}
         current: set[str] = set()
-        folder = site_dir / "actes" / act.identifier
-        for path in sorted(_files_under(folder)):
-            rel = path.relative_to(site_dir).as_posix()
-            digest = file_sha256(path)
+        for rel in _files_under(site_dir, f"actes/{act.identifier}"):
+            digest = file_sha256(site_dir / rel)
             current.add(digest)
             nature, label = _nature(act, rel, annexes)
             add(digest, {**about, "nature": nature, "libelle": label, "fichier": rel, "actuel": True,
@@ -187,20 +185,31 @@ def html_safe_json(text: str) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def _files_under(folder: Path) -> Iterator[Path]:
-    """Files an act's folder serves for download: everything but its HTML pages."""
-    if not folder.is_dir():
-        return
-    for current, dirs, names in os.walk(folder):
-        dirs.sort()
-        for name in names:
-            if not name.endswith(".html"):
-                yield Path(current) / name
+def _files_under(site_dir: Path, folder: str) -> list[str]:
+    """Files an act's folder (relative to the site) serves for download, relative to
+    the site, sorted: everything but its HTML pages.  os.scandir, not os.walk: one
+    call per folder, 10,000 act folders."""
+    found: list[str] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = list(os.scandir(os.path.join(site_dir, current)))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            rel = f"{current}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(rel)
+            elif not entry.name.endswith(".html"):
+                found.append(rel)
+    return sorted(found)
 
 
 def write_integrity_files(build: BuildContext) -> None:
     """Post-build step: ``verifier/integrite.json``, the shards of the years built
     under ``verifier/empreintes/`` and ``verifier/registre.lock``."""
+    build.published()  # the act folders' files, some linked in the background
     register = build.register
     ledger = read_ledger(register.acts_root / LEDGER_NAME)
     target = build.site_dir / INDEX_PATH
