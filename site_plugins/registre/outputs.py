@@ -11,7 +11,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from .register import Register
 
@@ -28,10 +28,10 @@ class BuildContext:
     # Addresses (relative to the site, e.g. "registre/2025/arrete/") of the pages published
     # from the page cache without going through MkDocs: MkDocs' sitemap does not know them.
     kept_urls: frozenset[str] = frozenset()
-    # Files the plugin publishes in the background while MkDocs renders pages (kept pages,
-    # cached PDFs; site paths), and the call that returns once they are all on disk: steps
-    # that read the site's files call it first.
-    published_files: frozenset[str] = frozenset()
+    # Files the plugin links in the background while MkDocs renders pages (the generated PDFs
+    # of the store: site path → SHA-256), and the call that returns once those and the kept
+    # pages are all on disk: steps that read the site's files call it first.
+    published_files: Mapping[str, str] = field(default_factory=dict)
     published: Callable[[], None] = field(default=lambda: None, repr=False, compare=False)
 
     def builds_year(self, year: int) -> bool:

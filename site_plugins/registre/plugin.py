@@ -104,7 +104,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.kept_pages: dict[str, tuple[Path, str, str | None]] = {}
         self.published_kept = False
         self.publisher: Publisher | None = None
-        self.published_files: frozenset[str] = frozenset()
+        self.published_files: dict[str, str] = {}  # site path → SHA-256, linked in the background
         self.pdfs = None
         self.command, self.dirty = "build", False
         self.old_site: OldSite | None = None
@@ -169,7 +169,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.page_keys = {}
         self.kept_pages = {}
         self.published_kept = False
-        self.published_files = frozenset()
+        self.published_files = {}
         self.last_page = None
         self.view = site.SiteView(self.register)
         since = None
@@ -277,9 +277,9 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         pages = [(kept, src_uri[:-len("index.md")] + "index.html", identifier)
                  for src_uri, (kept, _, identifier) in self.kept_pages.items()]
         # The generated PDFs already in the store, linked beside their act's page.
-        pdfs = [(pdf.source, pdf.site_path, None) for pdf in self.pdfs.generated_files()] \
-            if self.pdfs is not None and self.register.config.pdf else []
-        self.published_files = frozenset(path for _, path, _ in pdfs)
+        generated = self.pdfs.generated_files() if self.pdfs is not None and self.register.config.pdf else []
+        pdfs = [(pdf.source, pdf.site_path, None) for pdf in generated]
+        self.published_files = {pdf.site_path: pdf.sha256 for pdf in generated}
         self.publisher = Publisher(Path(config.site_dir), pages + pdfs,
                                    self.indexer.written if self.indexer is not None else None).start()
 

@@ -35,7 +35,7 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from .hashing import content_hash, file_sha256
 from .ledger import LEDGER_NAME, Ledger, read_ledger
@@ -97,9 +97,16 @@ def online_years(register: Register) -> list[int]:
 
 
 def _hashes(register: Register, site_dir: Path, ledger: Ledger, acts: list,
-            sealed_on: dict[tuple[str, str], str]) -> dict[str, list[dict]]:
-    """sha256 → what it is, for ``acts`` (acts online, newest first; their files as built in ``site_dir``)."""
+            sealed_on: dict[tuple[str, str], str], planned: Mapping[str, str] | None = None) -> dict[str, list[dict]]:
+    """sha256 → what it is, for ``acts`` (acts online, newest first; their files as built in
+    ``site_dir``, and ``planned``: site path → SHA-256 of files still being linked there)."""
     hashes: dict[str, list[dict]] = {}
+    planned = planned or {}
+    planned_by_act: dict[str, list[str]] = {}
+    for path in planned:
+        parts = path.split("/")
+        if len(parts) > 2 and parts[0] == "actes":
+            planned_by_act.setdefault(parts[1], []).append(path)
 
     def add(digest: str, item: dict) -> None:
         items = hashes.setdefault(digest, [])
@@ -112,8 +119,9 @@ def _hashes(register: Register, site_dir: Path, ledger: Ledger, acts: list,
                  "url": view.url}
         annexes = {annex_uri(act, a): a for a in act.annexes if not a.is_markdown}
         current: set[str] = set()
-        for rel in _files_under(site_dir, f"actes/{act.identifier}"):
-            digest = file_sha256(site_dir / rel)
+        files = set(_files_under(site_dir, f"actes/{act.identifier}")) | set(planned_by_act.get(act.identifier, ()))
+        for rel in sorted(files):
+            digest = planned.get(rel) or file_sha256(site_dir / rel)
             current.add(digest)
             nature, label = _nature(act, rel, annexes)
             add(digest, {**about, "nature": nature, "libelle": label, "fichier": rel, "actuel": True,
@@ -209,7 +217,6 @@ def _files_under(site_dir: Path, folder: str) -> list[str]:
 def write_integrity_files(build: BuildContext) -> None:
     """Post-build step: ``verifier/integrite.json``, the shards of the years built
     under ``verifier/empreintes/`` and ``verifier/registre.lock``."""
-    build.published()  # the act folders' files, some linked in the background
     register = build.register
     ledger = read_ledger(register.acts_root / LEDGER_NAME)
     target = build.site_dir / INDEX_PATH
@@ -226,7 +233,9 @@ def write_integrity_files(build: BuildContext) -> None:
         folder = root / str(year)
         folder.mkdir(parents=True, exist_ok=True)
         names = set()
-        for prefix, shard in shards(_hashes(register, build.site_dir, ledger, acts, sealed_on)).items():
+        # The generated PDFs being linked in the background count with their known hash.
+        hashes = _hashes(register, build.site_dir, ledger, acts, sealed_on, build.published_files)
+        for prefix, shard in shards(hashes).items():
             names.add(f"{prefix}.json")
             _write(folder / f"{prefix}.json", _json_bytes(shard))
         _remove_except(folder, names)  # prefixes that no longer have hashes
