@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .hashing import file_sha256
+from .outputs import link_or_copy
 from .presentation import ActView
 
 FORMAT = "registre-page-v1"
@@ -213,11 +214,8 @@ def publish_file(source: str, target: str) -> None:
         os.makedirs(folder, exist_ok=True)
     try:
         os.link(source, target)
-    except FileExistsError:
-        os.unlink(target)
-        publish_file(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+    except OSError:  # a file already there, another file system: the general way
+        link_or_copy(source, target)
 
 
 class Publisher:
@@ -251,7 +249,7 @@ class Publisher:
             self.error = exc
 
     def wait(self) -> None:
-        if self._thread.is_alive() or self._thread.ident is not None:
+        if self._thread.ident is not None:  # started
             self._thread.join()
         if self.error is not None:
             error, self.error = self.error, None
