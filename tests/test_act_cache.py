@@ -129,10 +129,13 @@ def test_another_day_reads_every_file_again(demo, tmp_path, monkeypatch):
 def test_damaged_cache_is_read_around(demo, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     expected = snapshot(load(demo, cache))
-    data = json.loads((cache / FILE_NAME).read_text(encoding="utf-8"))
     rel = "2025/decision-2025-11.md"
-    data["fichiers"][rel]["act"]["numero"] = "11"  # a value of the wrong type: that file is read again
-    (cache / FILE_NAME).write_text(json.dumps(data), encoding="utf-8")
+    lines = (cache / FILE_NAME).read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(json.dumps([rel])[:-1]))
+    line = json.loads(lines[at])
+    line[1]["act"]["numero"] = "11"  # a value of the wrong type: that file is read again
+    lines[at] = json.dumps(line)
+    (cache / FILE_NAME).write_text("\n".join(lines) + "\n", encoding="utf-8")
     calls = count_parses(monkeypatch)
     assert snapshot(load(demo, cache)) == expected
     assert [Path(c).name for c in calls] == ["decision-2025-11.md"]
@@ -140,3 +143,37 @@ def test_damaged_cache_is_read_around(demo, tmp_path, monkeypatch):
     calls.clear()
     assert snapshot(load(demo, cache)) == expected
     assert len(calls) > 10
+
+
+def test_an_edit_appends_one_line_and_outdated_lines_are_compacted(demo, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    load(demo, cache)
+    path = demo.acts / "2025" / "decision-2025-11.md"
+    original = path.read_text(encoding="utf-8")
+    before = (cache / FILE_NAME).read_text(encoding="utf-8")
+    path.write_text(original + "\nUne phrase ajoutée.\n", encoding="utf-8")
+    edited = snapshot(load(demo, cache))
+    after = (cache / FILE_NAME).read_text(encoding="utf-8")
+    assert after.startswith(before) and after[len(before):].count("\n") == 1  # appended, not rewritten
+    assert json.loads(after.splitlines()[-1])[0] == "2025/decision-2025-11.md"
+    calls = count_parses(monkeypatch)
+    assert snapshot(load(demo, cache)) == edited and calls == []  # the later line wins
+    entries = len(before.splitlines()) - 1
+    for i in range(entries):  # many edits: the file is rewritten once outdated lines pile up
+        path.write_text(original + f"\nVersion {i}.\n", encoding="utf-8")
+        load(demo, cache)
+    assert len((cache / FILE_NAME).read_text(encoding="utf-8").splitlines()) <= 1 + entries * 1.25 + 1
+    monkeypatch.undo()
+    assert snapshot(load(demo, cache)) == snapshot(load(demo, None))
+
+
+def test_a_line_cut_short_is_read_around(demo, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    expected = snapshot(load(demo, cache))
+    text = (cache / FILE_NAME).read_text(encoding="utf-8")
+    (cache / FILE_NAME).write_text(text[:-40], encoding="utf-8")  # a build killed while appending
+    calls = count_parses(monkeypatch)
+    assert snapshot(load(demo, cache)) == expected
+    assert len(calls) == 1  # the entry cut short, read again and appended on a line of its own
+    calls.clear()
+    assert snapshot(load(demo, cache)) == expected and calls == []

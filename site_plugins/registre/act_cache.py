@@ -10,7 +10,7 @@ some checks depend on it) and the digest of this package's code and of the
 libraries it uses.  Any other change (an edit, a new registre version, the
 next day) reads the file again.
 
-The file is JSON, not pickle: the cache may come back from a CI store, and
+The file is JSON Lines, not pickle: the cache may come back from a CI store, and
 reading it must never run code.  Values are checked against the types of the
 model when they are read back; an entry that does not fit is read again from
 its file.  Plain Python, no MkDocs.
@@ -33,8 +33,9 @@ from typing import Any, Callable
 from .diagnostics import Diagnostic, Severity
 from .model import Act
 
-FORMAT = "registre-actes-v1"
-FILE_NAME = "actes.json"
+FORMAT = "registre-actes-v2"
+FILE_NAME = "actes.jsonl"
+LEGACY_FILES = ("actes.json",)  # earlier formats, deleted when the file is rewritten
 
 
 class CacheFormatError(ValueError):
@@ -177,32 +178,59 @@ def file_key(data: bytes) -> str:
 
 
 class ActCache:
-    """``.cache/registre/actes.json``: path under acts/ → :class:`ReadFile`.
+    """``.cache/registre/actes.jsonl``: path under acts/ → :class:`ReadFile`.
 
-    Entries are decoded when asked for, so that an unchanged register pays only
-    for what it uses.  :meth:`save` writes the entries used by this run (the
-    others belong to files gone or changed) when something changed.
+    JSON Lines: a header (format and salt), then one ``[path, entry]`` per line;
+    a later line for the same path replaces an earlier one, ``[path, null]``
+    forgets it.  Adding or editing one act appends its line instead of
+    rewriting the whole file (the size of ``acts/``); the file is rewritten
+    once it holds more outdated lines than :data:`REWRITE_RATIO` allows, or
+    when the salt changed.  A line that cannot be read (a build killed while
+    appending) is skipped: that file is read again.  Entries are decoded when
+    asked for, so an unchanged register pays only for what it uses.
     """
+
+    REWRITE_RATIO = 0.25  # outdated lines allowed, as a share of the entries
 
     def __init__(self, path: Path | None, salt: str):
         self.path = path
         self.salt = salt
         self._stored: dict[str, dict] = {}
         self._used: dict[str, dict] = {}
-        self._changed = False
+        self._lines = 0  # entry lines in the file, outdated ones included
+        self._appendable = False  # the file has our header: lines can be appended to it
+        self._ends_with_newline = True
         if path is not None:
-            self._stored = self._load(path, salt)
+            self._load(path)
 
-    @staticmethod
-    def _load(path: Path, salt: str) -> dict[str, dict]:
+    def _load(self, path: Path) -> None:
         try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("salt") != salt:
-            return {}
-        entries = data.get("fichiers")
-        return entries if isinstance(entries, dict) else {}
+            data = path.read_bytes()
+        except OSError:
+            return
+        lines = data.split(b"\n")
+        try:
+            header = json.loads(lines[0])
+        except ValueError:
+            return
+        if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("salt") != self.salt:
+            return
+        self._appendable = True
+        self._ends_with_newline = data.endswith(b"\n")
+        for line in lines[1:]:
+            if not line:
+                continue
+            self._lines += 1
+            try:
+                rel, entry = json.loads(line)
+            except (ValueError, TypeError):
+                continue  # a line cut short: its file is read again
+            if not isinstance(rel, str):
+                continue
+            if isinstance(entry, dict):
+                self._stored[rel] = entry
+            else:
+                self._stored.pop(rel, None)
 
     def get(self, rel: str, sha256: str, shown: str) -> ReadFile | None:
         raw = self._stored.get(rel)
@@ -220,20 +248,37 @@ class ActCache:
             self._used[rel] = entry.to_json()
         except CacheFormatError:
             self._used.pop(rel, None)
-            return
-        self._changed = True
 
     def save(self) -> bool:
-        """Write the cache if this run changed it; True when written."""
-        if self.path is None or not (self._changed or set(self._used) != set(self._stored)):
+        """Record what this run changed (appended, or the file rewritten); True when written."""
+        if self.path is None:
             return False
-        text = json.dumps({"format": FORMAT, "salt": self.salt, "fichiers": self._used},
-                          ensure_ascii=False, separators=(",", ":"))
+        changed = [(rel, entry) for rel, entry in self._used.items() if self._stored.get(rel) is not entry]
+        changed += [(rel, None) for rel in self._stored if rel not in self._used]
+        if not changed:
+            return False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, self.path)
+            if self._appendable and self._lines + len(changed) <= len(self._used) * (1 + self.REWRITE_RATIO):
+                text = "".join(_line(rel, entry) for rel, entry in changed)
+                with open(self.path, "a", encoding="utf-8") as handle:
+                    handle.write(text if self._ends_with_newline else "\n" + text)
+                self._lines += len(changed)
+            else:
+                header = json.dumps({"format": FORMAT, "salt": self.salt}) + "\n"
+                tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+                tmp.write_text(header + "".join(_line(rel, entry) for rel, entry in self._used.items()),
+                               encoding="utf-8")
+                os.replace(tmp, self.path)
+                self._lines, self._appendable = len(self._used), True
+                for name in LEGACY_FILES:
+                    self.path.with_name(name).unlink(missing_ok=True)
+            self._ends_with_newline = True
         except OSError:
             return False  # a cache that cannot be written is only a slower next build
+        self._stored = dict(self._used)
         return True
+
+
+def _line(rel: str, entry: dict | None) -> str:
+    return json.dumps([rel, entry], ensure_ascii=False, separators=(",", ":")) + "\n"
