@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import io
 import re
 from pathlib import Path
@@ -338,3 +340,50 @@ def test_registre_pdf_seal_and_build_share_one_cache_when_the_acts_are_in_a_subf
     assert pdf_summary(build) == (0, 1)
     assert cached_pdfs(project) == cached
     assert not (project.root / "archives" / ".cache").exists()
+
+
+def test_store_index_lost_or_stale_finds_the_pdfs_again_without_rendering(project):
+    """The PDF store's index (fingerprint → file, size, time, SHA-256) only spares work: deleted,
+    damaged, or naming a file that changed since, the PDFs are found again through their HTML."""
+    for numero in (11, 12):
+        project.add(f"2025/decision-2025-{numero}.md", decision(numero))
+    first = project.build()
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert pdf_summary(first) == (2, 0)
+    index = project.root / ".cache/registre/pdf/index.json"
+    entries = json.loads(index.read_text(encoding="utf-8"))
+    assert len(entries) == 2
+    published = {p.read_bytes() for p in project.site.glob("actes/*/*.pdf")}
+    for damage in ("delete", "garbage", "touched"):
+        if damage == "delete":
+            index.unlink()
+        elif damage == "garbage":
+            index.write_text("{pas du json", encoding="utf-8")
+        else:
+            stored = next(iter(cached_pdfs(project)))
+            os.utime(stored, ns=(stored.stat().st_atime_ns, stored.stat().st_mtime_ns + 1))
+        again = project.build()
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert pdf_summary(again) == (0, 2), damage
+        assert {p.read_bytes() for p in project.site.glob("actes/*/*.pdf")} == published
+        assert json.loads(index.read_text(encoding="utf-8")).keys() == entries.keys()
+
+
+def _broken_render(job):  # module level: a worker process receives it by name
+    raise ValueError("tableau trop large")
+
+
+def test_a_pdf_that_cannot_be_rendered_names_the_act(project, monkeypatch):
+    """Rendered by a worker process or here, a failure names the act's file and the fix."""
+    from registre import pdf
+
+    project.add("2025/decision-2025-11.md", decision(11))
+    register = register_of(project)
+
+    monkeypatch.setattr(pdf, "_render_to_file", _broken_render)
+    pdfs = pdf.ActPdfs(register, project.root / ".cache" / "essai")
+    pdfs.prepare(register.acts, wait=False)
+    with pytest.raises(pdf.PdfError, match=r"decision-2025-11\.md : génération du PDF impossible "
+                                           r"\(ValueError : tableau trop large\)\. Correction : "):
+        pdfs.generated(register.acts[0])
+    assert not pdfs.rendering(register.acts[0])

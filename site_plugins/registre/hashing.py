@@ -57,9 +57,10 @@ def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
-def remember_sha256(path: Path, digest: str) -> None:
-    """Record a hash computed (or kept) elsewhere for ``path`` as it is now."""
-    _KNOWN[_identity(os.stat(path))] = digest
+def remember_sha256(path: Path, digest: str, stat: os.stat_result | None = None) -> None:
+    """Record a hash computed (or kept) elsewhere for ``path`` as it is now (``stat``:
+    its ``os.stat``, when the caller has it)."""
+    _KNOWN[_identity(stat if stat is not None else os.stat(path))] = digest
 
 
 def file_sha256(path: Path) -> str:

@@ -82,6 +82,7 @@ WORKERS_ENV = "REGISTRE_PDF_WORKERS"
 ENGINE_PACKAGES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pyphen",
                    "font-source-sans-pro")
 HASHES_FILE = "annexes-sha256.json"
+INDEX_FILE = "index.json"  # of the PDF store (see ActPdfs._store_index)
 
 
 # -- downloadable files -------------------------------------------------------
@@ -298,8 +299,32 @@ def _pool_context():
 
 # -- the PDFs of one build ----------------------------------------------------
 
+def _read_json_object(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 class PdfError(RuntimeError):
     """A PDF could not be generated; the message (French) names the act and the fix."""
+
+
+@dataclass
+class _Batch:
+    """PDFs rendered together by one pool of worker processes."""
+
+    pool: concurrent.futures.ProcessPoolExecutor
+    started: float
+    left: int
 
 
 @dataclass
@@ -321,6 +346,9 @@ class ActPdfs:
         self._files: dict[str, PdfFile] = {}
         self._originals: dict[str, PdfFile | None] = {}
         self._hashes_changed = False
+        self._index_changed = False
+        # identifier → (act, fingerprint, job, future, batch): PDFs rendered by workers, not collected yet
+        self._rendering: dict[str, tuple] = {}
 
     # -- what goes into a PDF --
     def page_url(self, act: Act) -> str:
@@ -365,32 +393,36 @@ class ActPdfs:
         text, its annexes, the acts it changes, the commune's settings, the
         templates and the engine): a warm build finds the PDF from it without
         rendering Markdown or HTML.  The PDF's own key stays the HTML's hash."""
-        config = self._config_inputs
         changes = []
         for kind in ("modifie", "abroge", "retire", "rectifie"):
             for ident in getattr(act, kind):
                 target = self.register.by_id.get(ident)
                 changes.append([kind, ident, target.raw if target else None])
         inputs = {
-            "engine": engine_versions(), "templates": _templates_digest(), "site_url": self.site_url,
-            "config": config, "raw": act.raw, "body": act.body,
+            "raw": act.raw,
             "annexes": [[a.path, a.titre, self.file_hash(self.register.acts_root / a.path)] for a in act.annexes],
             "changes": changes,
             "original": self.file_hash(self.register.acts_root / act.original) if act.original else None,
         }
-        text = json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(self._build_inputs)
+        digest.update(json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
+        digest.update(b"\0" + act.body.encode("utf-8"))  # the text apart: no JSON escaping of 10,000 bodies
+        return digest.hexdigest()
 
     @cached_property
-    def _config_inputs(self) -> dict:
-        return {k: v for k, v in asdict(self.register.config).items() if k != "today"}
+    def _build_inputs(self) -> bytes:
+        """What every act's PDF depends on: engine, templates, site URL, the commune's settings."""
+        config = {k: v for k, v in asdict(self.register.config).items() if k != "today"}
+        inputs = {"engine": engine_versions(), "templates": _templates_digest(), "site_url": self.site_url,
+                  "config": config}
+        return hashlib.sha256(json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str).encode()).digest()
 
     def file_hash(self, path: Path) -> str:
         """SHA-256 of an annex, remembered by size and modification time."""
         stat = path.stat()
         known = self._hashes.get(str(path))
         if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
-            remember_sha256(path, known[2])
+            remember_sha256(path, known[2], stat)
             return known[2]
         digest = file_sha256(path)
         self._hashes[str(path)] = [stat.st_size, stat.st_mtime_ns, digest]
@@ -399,79 +431,126 @@ class ActPdfs:
 
     @cached_property
     def _hashes(self) -> dict[str, list]:
-        try:
-            return json.loads((self.cache_dir / HASHES_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
+        return _read_json_object(self.cache_dir / HASHES_FILE)
 
-    def _index_path(self, fingerprint: str) -> Path:
-        return self.cache_dir / "index" / fingerprint[:2] / fingerprint
+    @cached_property
+    def _store_index(self) -> dict[str, list]:
+        """fingerprint → [key, size, modification time (ns), SHA-256] of its PDF in the store:
+        one file read per build instead of one per act."""
+        return _read_json_object(self.cache_dir / INDEX_FILE)
 
-    def _lookup(self, act: Act) -> tuple[str, Path | None]:
-        """(fingerprint, cached PDF or None)."""
+    def _store_path(self, key: str) -> Path:
+        return self.cache_dir / key[:2] / f"{key}.pdf"
+
+    def _lookup(self, act: Act) -> tuple[str, PdfFile | None]:
+        """(fingerprint, the act's PDF in the store or None)."""
         fingerprint = self.fingerprint(act)
-        try:
-            key = self._index_path(fingerprint).read_text(encoding="ascii").strip()
-        except OSError:
+        entry = self._store_index.get(fingerprint)
+        if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str) and len(entry[0]) == 64):
             return fingerprint, None
-        path = self.cache_dir / key[:2] / f"{key}.pdf"
-        return fingerprint, path if len(key) == 64 and path.is_file() else None
+        key, size, mtime, sha256 = entry
+        path = self._store_path(key)
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return fingerprint, None  # store emptied: rendered again
+        if stat.st_size != size or stat.st_mtime_ns != mtime:
+            return fingerprint, None  # not the file indexed: found again through its HTML
+        remember_sha256(path, sha256, stat)
+        return fingerprint, PdfFile(kind="genere", site_path=pdf_site_path(act), sha256=sha256, size=size,
+                                    source=path)
 
-    def _index(self, fingerprint: str, target: Path) -> None:
-        index = self._index_path(fingerprint)
-        index.parent.mkdir(parents=True, exist_ok=True)
-        tmp = index.with_name(f"{index.name}.{os.getpid()}.tmp")
-        tmp.write_text(target.stem, encoding="ascii")
-        os.replace(tmp, index)
+    def _stored(self, fingerprint: str, act: Act, path: Path) -> PdfFile:
+        """Index the store's ``path`` (just rendered, or found by its HTML) under ``fingerprint``."""
+        stat = path.stat()
+        sha256 = file_sha256(path)
+        self._store_index[fingerprint] = [path.stem, stat.st_size, stat.st_mtime_ns, sha256]
+        self._index_changed = True
+        return PdfFile(kind="genere", site_path=pdf_site_path(act), sha256=sha256, size=stat.st_size, source=path)
 
     def save(self) -> None:
-        """Keep the remembered annex hashes for the next build."""
+        """Keep the remembered annex hashes and the store's index for the next build."""
         if self._hashes_changed:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            tmp = self.cache_dir / f"{HASHES_FILE}.{os.getpid()}.tmp"
-            tmp.write_text(json.dumps(self._hashes, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.cache_dir / HASHES_FILE)
+            _write_json(self.cache_dir / HASHES_FILE, self._hashes)
             self._hashes_changed = False
+        if self._index_changed:
+            _write_json(self.cache_dir / INDEX_FILE, self._store_index)
+            self._index_changed = False
 
     # -- rendering --
-    def prepare(self, acts: Iterable[Act]) -> None:
-        """Render, in parallel, the PDFs of ``acts`` that are not cached yet."""
+    def prepare(self, acts: Iterable[Act], *, wait: bool = True) -> None:
+        """Render, in parallel, the PDFs of ``acts`` that are not cached yet.  ``wait=False``:
+        when worker processes can be forked, the renders go on while the build does other
+        work (a warm build computes 10,000 page keys meanwhile); :meth:`generated` and
+        :meth:`wait` collect them."""
         pending: list[tuple[Act, str, RenderJob]] = []
         for act in acts:
-            if act.identifier in self._files:
+            if act.identifier in self._files or act.identifier in self._rendering:
                 continue
             fingerprint, cached = self._lookup(act)
             if cached is not None:
-                self._remember(act, cached)
+                self._files[act.identifier] = cached
                 self.stats.reused += 1
                 continue
             _, job = self.job(act)
             target = Path(job.target)
             if target.is_file():  # same HTML as an earlier render (e.g. an unrelated setting changed)
-                self._index(fingerprint, target)
-                self._remember(act, target)
+                self._files[act.identifier] = self._stored(fingerprint, act, target)
                 self.stats.reused += 1
             else:
                 pending.append((act, fingerprint, job))
         if pending:
-            started = clock.perf_counter()
             workers = _workers(len(pending))
-            context = _pool_context() if workers > 1 and len(pending) >= POOL_THRESHOLD else None
+            forked = (workers > 1 and len(pending) >= POOL_THRESHOLD) or not wait
+            context = _pool_context() if forked else None
             self.stats.workers = max(self.stats.workers, 1 if context is None else workers)
             if context is None:
-                for act, _, job in pending:
+                started = clock.perf_counter()
+                for act, fingerprint, job in pending:
                     self._render(act, job, _render_to_file)
+                    self._files[act.identifier] = self._stored(fingerprint, act, Path(job.target))
+                self.stats.seconds += clock.perf_counter() - started
+                self.stats.rendered += len(pending)
             else:
-                with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                    futures = [(act, job, pool.submit(_render_to_file, job)) for act, _, job in pending]
-                    for act, job, future in futures:
-                        self._render(act, job, lambda _job: future.result())
-            self.stats.seconds += clock.perf_counter() - started
-            self.stats.rendered += len(pending)
-            for act, fingerprint, job in pending:
-                self._index(fingerprint, Path(job.target))
-                self._remember(act, Path(job.target))
+                batch = _Batch(concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context),
+                               clock.perf_counter(), len(pending))
+                for act, fingerprint, job in pending:
+                    self._rendering[act.identifier] = (act, fingerprint, job, batch.pool.submit(_render_to_file, job),
+                                                       batch)
+        if wait:
+            self.wait()
+        else:
+            self.save()
+
+    def rendering(self, act: Act) -> bool:
+        """Whether the PDF of ``act`` is being rendered by a worker (see :meth:`prepare`)."""
+        return act.identifier in self._rendering
+
+    def _collect(self, identifier: str) -> None:
+        act, fingerprint, job, future, batch = self._rendering.pop(identifier)
+        try:
+            self._render(act, job, lambda _job: future.result())
+        except BaseException:
+            self.close()
+            raise
+        self._files[identifier] = self._stored(fingerprint, act, Path(job.target))
+        self.stats.rendered += 1
+        batch.left -= 1
+        if batch.left == 0:
+            self.stats.seconds += clock.perf_counter() - batch.started
+            batch.pool.shutdown()
+
+    def wait(self) -> None:
+        """Collect every PDF still being rendered, and keep the store's index."""
+        for identifier in list(self._rendering):
+            self._collect(identifier)
         self.save()
+
+    def close(self) -> None:
+        """Stop the renders still going (the build failed)."""
+        rendering, self._rendering = self._rendering, {}
+        for batch in {id(entry[4]): entry[4] for entry in rendering.values()}.values():
+            batch.pool.shutdown(wait=False, cancel_futures=True)
 
     def _render(self, act: Act, job: RenderJob, render) -> None:
         try:
@@ -491,19 +570,16 @@ class ActPdfs:
     def _where(self, act: Act) -> str:
         return display_path(self.register.acts_root / act.source)
 
-    def _remember(self, act: Act, path: Path) -> PdfFile:
-        pdf = PdfFile(kind="genere", site_path=pdf_site_path(act), sha256=self.file_hash(path),
-                      size=path.stat().st_size, source=path)
-        self._files[act.identifier] = pdf
-        return pdf
-
     def generated_files(self) -> list[PdfFile]:
         """The generated PDFs prepared so far (each in the store)."""
+        self.wait()
         return [pdf for pdf in self._files.values() if pdf.kind == "genere"]
 
     def generated(self, act: Act) -> PdfFile:
         """The generated PDF of ``act``, rendered now if not cached."""
-        if act.identifier not in self._files:
+        if act.identifier in self._rendering:
+            self._collect(act.identifier)
+        elif act.identifier not in self._files:
             self.prepare([act])
         return self._files[act.identifier]
 
@@ -566,6 +642,8 @@ def write_pdfs(build: BuildContext) -> None:
             if pdf.site_path in build.published_files:
                 continue  # linked by the plugin while the pages were rendered
             _copy_if_changed(pdf.source, build.site_dir / pdf.site_path, pdf.sha256, link=pdf.kind == "genere")
+            if build.act_files is not None:
+                build.act_files[pdf.site_path] = pdf.sha256
     log.info(pdfs.summary())
 
 
