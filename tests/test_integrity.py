@@ -627,6 +627,30 @@ def test_rebuild_removes_stale_shards_of_the_years_built_only(project):
     assert not list(root.rglob(".*.tmp"))
 
 
+def test_files_the_build_knows_are_those_a_walk_of_the_act_folders_finds(project, tmp_path):
+    """A build into an emptied site lists the act folders' files from what it wrote (no walk of
+    10,000 folders): the shards are the ones a walk of the built site gives, file for file."""
+    from registre.config import load_config
+    from registre.outputs import BuildContext
+    from registre.register import load_register
+    from registre.verify_page import write_integrity_files
+
+    proj = _two_years(project)
+    # A file the staff put in docs/ under an act's folder is published there: it must be listed too.
+    (proj.root / "docs/actes/deliberation-2025-1").mkdir(parents=True)
+    (proj.root / "docs/actes/deliberation-2025-1/notice.txt").write_text("Notice.\n", encoding="utf-8")
+    build = proj.build()
+    assert build.returncode == 0, build.stdout + build.stderr
+    notice = hashlib.sha256(b"Notice.\n").hexdigest()
+    assert shard_table(proj.site, 2025, notice)[notice][0]["fichier"] == "actes/deliberation-2025-1/notice.txt"
+    walked = tmp_path / "parcouru"
+    shutil.copytree(proj.site, walked)
+    shutil.rmtree(walked / SHARDS)
+    register = load_register(proj.acts, load_config(proj.root / "mkdocs.yml"))
+    write_integrity_files(BuildContext(register, walked, "https://registre.test/", proj.root / ".cache"))
+    assert snapshot(walked / "verifier") == snapshot(proj.site / "verifier")
+
+
 def _chromium():
     playwright = pytest.importorskip("playwright.sync_api")
     executable = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 
@@ -153,7 +154,7 @@ class Act:
     def year(self) -> int:
         return self.date.year
 
-    @property
+    @cached_property  # asked for hundreds of thousands of times per build at 10,000 acts
     def identifier(self) -> str:
         """Stable identifier ``<type>-<year>-<numero>``; gives the page URL."""
         return f"{self.type.value}-{self.year}-{self.numero}"

@@ -33,6 +33,13 @@ class BuildContext:
     # pages are all on disk: steps that read the site's files call it first.
     published_files: Mapping[str, str] = field(default_factory=dict)
     published: Callable[[], None] = field(default=lambda: None, repr=False, compare=False)
+    # Every file under ``actes/`` but the pages, when the build started from an empty site
+    # (``mkdocs build`` without ``--dirty``): site path → SHA-256 when known, else None.  Steps
+    # that publish files there add them.  None: not known, the integrity step lists the folders.
+    act_files: dict[str, str | None] | None = None
+    # Act identifier → key of its page in the page cache (same key, same bytes): the search
+    # index knows which parts changed without reading 10,000 pages.  Empty without the cache.
+    act_page_keys: Mapping[str, str] = field(default_factory=dict)
 
     def builds_year(self, year: int) -> bool:
         return self.years is None or year in self.years

@@ -105,6 +105,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.published_kept = False
         self.publisher: Publisher | None = None
         self.published_files: dict[str, str] = {}  # site path → SHA-256, linked in the background
+        self.act_files: dict[str, str | None] | None = None  # BuildContext.act_files
+        self.act_keys: dict[str, str] = {}  # BuildContext.act_page_keys
         self.pdfs = None
         self.command, self.dirty = "build", False
         self.old_site: OldSite | None = None
@@ -170,6 +172,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.kept_pages = {}
         self.published_kept = False
         self.published_files = {}
+        self.act_files = None
         self.last_page = None
         self.view = site.SiteView(self.register)
         since = None
@@ -181,22 +184,25 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         # Act pages show the size and SHA-256 of the very PDFs the post-build step writes.
         build = self.build_context(config)
         self.pdfs = pdfs_for(build.register, build.cache_dir, build.site_url)
-        if build.register.config.pdf:
-            self.pdfs.prepare(g.data["act"].act for g in generated_pages if g.template == ACT_TEMPLATE)
+        act_pages = [g for g in generated_pages if g.template == ACT_TEMPLATE]
+        if build.register.config.pdf:  # renders go on in worker processes while the page keys are computed
+            self.pdfs.prepare((g.data["act"].act for g in act_pages), wait=False)
         self.page_cache = PageCache(build.cache_dir) if page_cache_enabled() else None
-        digest = (build_digest(Path(config.config_file_path), Path(config.docs_dir), build.site_url)
-                  if self.page_cache else "")
-        act_keys: dict[str, str] = {}  # identifier → key of its page (act pages come first)
+        # Act page keys even without the page cache: they also key the parts of the search index.
+        digest = build_digest(Path(config.config_file_path), Path(config.docs_dir), build.site_url)
+        act_keys = self.act_keys = {}  # identifier → key of its page
+        for generated in sorted(act_pages, key=lambda g: self.pdfs.rendering(g.data["act"].act)):  # rendering: last
+            view = generated.data["act"]
+            act_keys[view.identifier] = act_page_key(digest, view, self.pdfs.downloads(view), build.site_url,
+                                                     self.pdfs.file_hash)
         for generated in generated_pages:
             key = identifier = None
-            if self.page_cache is not None and generated.template == ACT_TEMPLATE:
-                view = generated.data["act"]
-                identifier = view.identifier
-                key = act_keys[identifier] = act_page_key(digest, view, self.pdfs.downloads(view), build.site_url,
-                                                          self.pdfs.file_hash)
+            if generated.template == ACT_TEMPLATE:
+                identifier = generated.data["act"].identifier
+                key = act_keys[identifier]
             elif self.page_cache is not None and self.years is None:
                 key = generated_page_key(digest, generated, act_keys)
-            if key is not None:
+            if key is not None and self.page_cache is not None:
                 kept = self.page_cache.get(key)
                 if kept is not None:
                     self.kept_pages[generated.src_uri] = (kept, key, identifier)
@@ -223,6 +229,11 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         env.filters["search_fields"] = search_fields
         env.filters["act_downloads"] = self.pdfs.downloads
         env.globals["registre_blocks"] = BlockCache()
+        # A build into an emptied site knows every file it puts in the act folders (BuildContext.act_files).
+        self.act_files = None
+        if self.command == "build" and not self.dirty:
+            self.act_files = {file.dest_uri: None for file in files
+                              if file.dest_uri.startswith("actes/") and not file.dest_uri.endswith(".html")}
         # Compiled templates kept between builds (Jinja compiles about fifty of them otherwise).
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self._bytecode_dir(config)))
         # Pagefind indexes each part of the search index as soon as its act pages are written.
@@ -242,7 +253,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         kept = frozenset(uri[:-len("index.md")] for uri in self.kept_pages)
         return BuildContext(register=self.register, site_dir=Path(config.site_dir), site_url=site_url,
                             cache_dir=root / CACHE_DIR, years=self.years, kept_urls=kept,
-                            published_files=self.published_files, published=self._kept_published)
+                            published_files=self.published_files, published=self._kept_published,
+                            act_files=self.act_files, act_page_keys=self.act_keys)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._publish_kept(config)
@@ -263,6 +275,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
     def on_build_error(self, *, error: Exception) -> None:
         if self.indexer is not None:
             self.indexer.close()
+        if self.pdfs is not None:
+            self.pdfs.close()
         try:
             self._kept_published()
         except Exception:  # noqa: BLE001 - the build already failed; that error is the one to report
@@ -276,11 +290,20 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.published_kept = True
         pages = [(kept, src_uri[:-len("index.md")] + "index.html", identifier)
                  for src_uri, (kept, _, identifier) in self.kept_pages.items()]
+        # First the kept pages of the parts of the search index that Pagefind will run on (those
+        # holding an act page rendered now): it can start while MkDocs renders the rest.
+        first: set[str] = set()
+        if self.indexer is not None:
+            rendered = [g.data["act"].identifier for g in self.pages.values() if g.template == ACT_TEMPLATE]
+            first = self.indexer.sharing_a_part(rendered)
         # The generated PDFs already in the store, linked beside their act's page.
         generated = self.pdfs.generated_files() if self.pdfs is not None and self.register.config.pdf else []
         pdfs = [(pdf.source, pdf.site_path, None) for pdf in generated]
         self.published_files = {pdf.site_path: pdf.sha256 for pdf in generated}
-        self.publisher = Publisher(Path(config.site_dir), pages + pdfs,
+        if self.act_files is not None:
+            self.act_files.update(self.published_files)
+        groups = [[page for page in pages if page[2] in first], [page for page in pages if page[2] not in first] + pdfs]
+        self.publisher = Publisher(Path(config.site_dir), groups,
                                    self.indexer.written if self.indexer is not None else None).start()
 
     def _kept_published(self) -> None:

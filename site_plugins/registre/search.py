@@ -27,8 +27,9 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
+from .linker import link_files
 from .nomenclature import lookup
 from .outputs import BuildContext, link_or_copy
 from .presentation import ActView, act_url
@@ -191,8 +192,14 @@ def _run_pagefind(site_dir: Path, output: Path) -> None:
             log.warning("recherche (Pagefind) : %s", line.strip())
 
 
-def _part_key(site_dir: Path, part: SearchPart) -> str:
-    """Hash of what Pagefind reads for ``part``: its act pages, byte for byte."""
+def _part_key(site_dir: Path, part: SearchPart, page_keys: Mapping[str, str] | None = None) -> str:
+    """Hash of what Pagefind reads for ``part``: its act pages, byte for byte — or their keys
+    in the page cache when all are known (same key, same bytes: no page read)."""
+    if page_keys and all(identifier in page_keys for identifier in part.identifiers):
+        digest = hashlib.sha256(f"pagefind {pagefind_version()} pages en cache\n".encode())
+        for identifier in part.identifiers:
+            digest.update(identifier.encode() + b"\0" + page_keys[identifier].encode() + b"\0")
+        return digest.hexdigest()
     digest = hashlib.sha256(f"pagefind {pagefind_version()}\n".encode())
     for identifier in part.identifiers:
         page = site_dir / act_url(identifier) / "index.html"
@@ -205,13 +212,8 @@ def _index_part(site_dir: Path, part: SearchPart, target: Path, ui_dir: Path) ->
     relative paths, so result URLs are the site's), written to ``target``."""
     with tempfile.TemporaryDirectory(prefix="registre-pagefind-", dir=target.parent) as tmp:
         staging = Path(tmp) / "site"
-        for identifier in part.identifiers:
-            relative = Path(act_url(identifier)) / "index.html"
-            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(site_dir / relative, staging / relative)
-            except OSError:  # another file system: copy
-                shutil.copyfile(site_dir / relative, staging / relative)
+        pages = [act_url(identifier) + "index.html" for identifier in part.identifiers]
+        link_files((os.path.join(site_dir, page), os.path.join(staging, page)) for page in pages)
         output = Path(tmp) / "bundle"
         _run_pagefind(staging, output)
         if not (ui_dir / UI_FILES[0]).is_file():
@@ -259,6 +261,13 @@ class SearchIndexer:
         self._lock = threading.Lock()  # pages are reported by MkDocs' thread and the kept pages' one
         self.started = time.perf_counter()
 
+    def sharing_a_part(self, identifiers) -> set[str]:
+        """The acts whose part of the index also holds one of ``identifiers``: the parts
+        Pagefind will run on when those act pages are new, so their other pages are
+        worth publishing first."""
+        parts = {self._part_of[i].name: self._part_of[i] for i in identifiers if i in self._part_of}
+        return {identifier for part in parts.values() for identifier in part.identifiers}
+
     def written(self, identifier: str) -> None:
         """The page of act ``identifier`` is on disk (any thread)."""
         part = self._part_of.get(identifier)
@@ -280,7 +289,7 @@ class SearchIndexer:
 
     def _prepare(self, part: SearchPart) -> tuple[Path, bool]:
         """(cached bundle of ``part``, whether Pagefind ran for it)."""
-        key = _part_key(self.site_dir, part)
+        key = _part_key(self.site_dir, part, self.build.act_page_keys)
         cached = self.cache / f"{part.name}-{key[:20]}"
         if (cached / "pagefind-entry.json").is_file() and (self.ui_dir / UI_FILES[0]).is_file():
             return cached, False

@@ -13,9 +13,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .dates import format_date
 from .lifecycle import is_online
@@ -45,6 +45,10 @@ def demote_headings(markdown: str) -> str:
     return re.sub(r"\x00(\d+)\x00", lambda m: fences[int(m.group(1))], text)
 
 
+def _act_text(view: ActView) -> str:
+    return demote_headings(view.body)
+
+
 def plain_title(text: str) -> str:
     """A title never carries markup, whatever a field holds."""
     return text.replace("<", "‹").replace(">", "›").replace("\n", " ")
@@ -55,7 +59,9 @@ class GeneratedPage:
     src_uri: str
     title: str
     template: str
-    body: str = ""
+    # The Markdown, or what makes it: an act page's text is only needed if MkDocs renders it
+    # (a warm build keeps nearly every act page as it was).
+    body: str | Callable[[], str] = ""
     data: dict = field(default_factory=dict)
     description: str = ""
 
@@ -64,7 +70,7 @@ class GeneratedPage:
         if self.description:
             meta["description"] = plain_title(self.description)
         return "---\n" + "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()) \
-            + "\n---\n\n" + self.body
+            + "\n---\n\n" + (self.body() if callable(self.body) else self.body)
 
     def context(self) -> dict:
         return self.data
@@ -129,7 +135,7 @@ def site_pages(register: Register, *, per_page: int = 100, since_year: int | Non
             src_uri=f"actes/{act.identifier}/index.md",
             title=f"{view.title} — {view.objet}",
             template="registre/act.html",
-            body=demote_headings(view.body),
+            body=partial(_act_text, view),
             data={"act": view, "annexes": [(annex, annex_uri(act, annex)) for annex in act.annexes]},
             description=f"{view.title} du {view.date} : {view.objet}",
         )

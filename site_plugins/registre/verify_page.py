@@ -96,17 +96,27 @@ def online_years(register: Register) -> list[int]:
     return sorted({act.year for act in register.online}, reverse=True)
 
 
-def _hashes(register: Register, site_dir: Path, ledger: Ledger, acts: list,
-            sealed_on: dict[tuple[str, str], str], planned: Mapping[str, str] | None = None) -> dict[str, list[dict]]:
-    """sha256 → what it is, for ``acts`` (acts online, newest first; their files as built in
-    ``site_dir``, and ``planned``: site path → SHA-256 of files still being linked there)."""
-    hashes: dict[str, list[dict]] = {}
-    planned = planned or {}
-    planned_by_act: dict[str, list[str]] = {}
-    for path in planned:
+def _by_act(paths) -> dict[str, list[str]]:
+    """act identifier → the site paths under its folder ``actes/<identifier>/``."""
+    found: dict[str, list[str]] = {}
+    for path in paths:
         parts = path.split("/")
         if len(parts) > 2 and parts[0] == "actes":
-            planned_by_act.setdefault(parts[1], []).append(path)
+            found.setdefault(parts[1], []).append(path)
+    return found
+
+
+def _hashes(register: Register, site_dir: Path, ledger: Ledger, acts: list,
+            sealed_on: dict[tuple[str, str], str], planned: Mapping[str, str] | None = None,
+            listing: Mapping[str, str | None] | None = None) -> dict[str, list[dict]]:
+    """sha256 → what it is, for ``acts`` (acts online, newest first; their files as built in
+    ``site_dir``, and ``planned``: site path → SHA-256 of files still being linked there).
+    ``listing``: every file the act folders hold, when the build knows it (site path →
+    SHA-256 or None), spares listing 10,000 folders."""
+    hashes: dict[str, list[dict]] = {}
+    planned = planned or {}
+    planned_by_act = _by_act(planned)
+    listed_by_act = _by_act(listing) if listing is not None else None
 
     def add(digest: str, item: dict) -> None:
         items = hashes.setdefault(digest, [])
@@ -119,9 +129,12 @@ def _hashes(register: Register, site_dir: Path, ledger: Ledger, acts: list,
                  "url": view.url}
         annexes = {annex_uri(act, a): a for a in act.annexes if not a.is_markdown}
         current: set[str] = set()
-        files = set(_files_under(site_dir, f"actes/{act.identifier}")) | set(planned_by_act.get(act.identifier, ()))
+        if listed_by_act is not None:
+            files = set(listed_by_act.get(act.identifier, ())) | set(planned_by_act.get(act.identifier, ()))
+        else:
+            files = set(_files_under(site_dir, f"actes/{act.identifier}")) | set(planned_by_act.get(act.identifier, ()))
         for rel in sorted(files):
-            digest = planned.get(rel) or file_sha256(site_dir / rel)
+            digest = planned.get(rel) or (listing or {}).get(rel) or file_sha256(site_dir / rel)
             current.add(digest)
             nature, label = _nature(act, rel, annexes)
             add(digest, {**about, "nature": nature, "libelle": label, "fichier": rel, "actuel": True,
@@ -234,7 +247,7 @@ def write_integrity_files(build: BuildContext) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         names = set()
         # The generated PDFs being linked in the background count with their known hash.
-        hashes = _hashes(register, build.site_dir, ledger, acts, sealed_on, build.published_files)
+        hashes = _hashes(register, build.site_dir, ledger, acts, sealed_on, build.published_files, build.act_files)
         for prefix, shard in shards(hashes).items():
             names.add(f"{prefix}.json")
             _write(folder / f"{prefix}.json", _json_bytes(shard))
