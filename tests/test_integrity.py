@@ -639,10 +639,14 @@ def test_files_the_build_knows_are_those_a_walk_of_the_act_folders_finds(project
     # A file the staff put in docs/ under an act's folder is published there: it must be listed too.
     (proj.root / "docs/actes/deliberation-2025-1").mkdir(parents=True)
     (proj.root / "docs/actes/deliberation-2025-1/notice.txt").write_text("Notice.\n", encoding="utf-8")
+    # …and one excluded from the site (exclude_docs) is not.
+    (proj.root / "docs/actes/deliberation-2025-1/brouillon.txt").write_text("Brouillon.\n", encoding="utf-8")
+    proj.write_config(MKDOCS_YML.format(today=DEMO_TODAY) + "exclude_docs: |\n  brouillon.txt\n")
     build = proj.build()
     assert build.returncode == 0, build.stdout + build.stderr
     notice = hashlib.sha256(b"Notice.\n").hexdigest()
     assert shard_table(proj.site, 2025, notice)[notice][0]["fichier"] == "actes/deliberation-2025-1/notice.txt"
+    assert not (proj.site / "actes/deliberation-2025-1/brouillon.txt").exists()
     walked = tmp_path / "parcouru"
     shutil.copytree(proj.site, walked)
     shutil.rmtree(walked / SHARDS)

@@ -232,8 +232,9 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         # A build into an emptied site knows every file it puts in the act folders (BuildContext.act_files).
         self.act_files = None
         if self.command == "build" and not self.dirty:
-            self.act_files = {file.dest_uri: None for file in files
-                              if file.dest_uri.startswith("actes/") and not file.dest_uri.endswith(".html")}
+            self.act_files = {file.dest_uri: None for file in files  # as MkDocs copies them (excluded: not)
+                              if file.dest_uri.startswith("actes/") and not file.dest_uri.endswith(".html")
+                              and file.inclusion.is_included()}
         # Compiled templates kept between builds (Jinja compiles about fifty of them otherwise).
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self._bytecode_dir(config)))
         # Pagefind indexes each part of the search index as soon as its act pages are written.
