@@ -379,3 +379,26 @@ def test_check_warns_on_unknown_or_too_coarse_matiere(project):
     assert re.search(r"decision-2025-11\.md:\d+: avertissement: la matière « 8\.12 » n'existe pas", out), out
     assert re.search(r"deliberation-2025-1\.md:\d+: avertissement: la matière « 7 » ne donne que le niveau 1", out), out
     assert "Correction" in out
+
+
+def test_json_records_are_kept_under_their_act_page_key(nasty_register, tmp_path):
+    """actes.json lines are reused while an act's page key is unchanged, and encoded again
+    when it changes (the key covers every field of a record)."""
+    from registre.actes_json import RecordLines, actes_json
+
+    keys = {act.identifier: f"clé-{act.identifier}" for act in nasty_register.online}
+    store = tmp_path / "lignes.json"
+    fresh = actes_json(nasty_register, "https://registre.test/")
+    assert actes_json(nasty_register, "https://registre.test/", RecordLines(store, keys)) == fresh
+    kept = json.loads(store.read_text(encoding="utf-8"))
+    assert sorted(kept) == sorted(keys.values())
+    first = nasty_register.online[0].identifier
+    kept[keys[first]] = json.dumps({"identifiant": "repris-du-cache"})
+    store.write_text(json.dumps(kept), encoding="utf-8")
+    reused = json.loads(actes_json(nasty_register, "https://registre.test/", RecordLines(store, keys)))
+    assert reused["actes"][0] == {"identifiant": "repris-du-cache"}  # same key: the kept line
+    keys[first] = "clé-nouvelle"
+    assert actes_json(nasty_register, "https://registre.test/", RecordLines(store, keys)) == fresh
+    assert sorted(json.loads(store.read_text(encoding="utf-8"))) == sorted(keys.values())  # old key dropped
+    store.write_text("{pas du json", encoding="utf-8")
+    assert actes_json(nasty_register, "https://registre.test/", RecordLines(store, keys)) == fresh

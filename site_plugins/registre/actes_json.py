@@ -9,6 +9,9 @@ personal data listed in ``masquer`` stays hidden, as on the page.
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
+from typing import Callable, Mapping
 
 from .links import absolute
 from .model import Act
@@ -75,26 +78,77 @@ def act_record(view: ActView, site_url: str) -> dict:
     return record
 
 
-def actes_document(register: Register, site_url: str) -> dict:
+def actes_document(register: Register, site_url: str, *, records: bool = True) -> dict:
     config = register.config
-    return {
+    document = {
         "format": FORMAT_VERSION,
         "collectivite": {"nom": config.commune, "siret": config.siret or None,
                          "departement": config.departement or None},
         "date_reference": register.today.isoformat(),
         "nombre": len(register.online),
-        "actes": [act_record(ActView(act, register), site_url) for act in register.online],
     }
+    if records:
+        document["actes"] = [act_record(ActView(act, register), site_url) for act in register.online]
+    return document
 
 
-def actes_json(register: Register, site_url: str) -> bytes:
+class RecordLines:
+    """The JSON line of each act's record, kept between builds under the key of the act's
+    page (``page_keys``: identifier → key), which covers every field a record holds (see
+    :func:`registre.page_cache.act_page_inputs`): a warm build encodes only the acts whose
+    page changed.  ``path`` None: nothing kept."""
+
+    def __init__(self, path: Path | None, page_keys: Mapping[str, str]):
+        self.path = path
+        self.page_keys = page_keys
+        self._stored: dict = {}
+        self._used: dict[str, str] = {}
+        if path is not None:
+            try:
+                stored = json.loads(path.read_bytes())
+            except (OSError, ValueError):
+                stored = {}
+            self._stored = stored if isinstance(stored, dict) else {}
+
+    def line(self, identifier: str, make: Callable[[], str]) -> str:
+        key = self.page_keys.get(identifier)
+        if key is None:
+            return make()
+        line = self._stored.get(key)
+        if not isinstance(line, str):
+            line = make()
+        self._used[key] = line
+        return line
+
+    def save(self) -> None:
+        """Keep the lines of this build's acts (and only those) when they changed."""
+        if self.path is None or self._used.keys() == self._stored.keys():
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(self._used, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # not kept: the next build encodes them again
+
+
+def actes_json(register: Register, site_url: str, lines: RecordLines | None = None) -> bytes:
     # One act per line: readable with a text editor, and the C encoder does the work
     # (an ``indent`` makes json fall back to pure Python: 4 s at 10,000 acts).
-    document = actes_document(register, site_url)
-    records = document.pop("actes")
+    document = actes_document(register, site_url, records=False)
+
+    def line(act: Act) -> str:
+        def make() -> str:
+            return json.dumps(act_record(ActView(act, register), site_url), ensure_ascii=False,
+                              separators=(",", ":"))
+        return lines.line(act.identifier, make) if lines is not None else make()
+
     head = json.dumps(document, ensure_ascii=False)[:-1]
-    lines = ",\n".join(json.dumps(record, ensure_ascii=False, separators=(",", ":")) for record in records)
-    text = f'{head}, "actes": [\n{lines}\n]}}' if records else f'{head}, "actes": []}}'
+    body = ",\n".join(line(act) for act in register.online)
+    text = f'{head}, "actes": [\n{body}\n]}}' if body else f'{head}, "actes": []}}'
+    if lines is not None:
+        lines.save()
     # « < », « > », « & » as JSON escapes: same data, no markup for a careless consumer (issue 3).
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return text.encode("utf-8") + b"\n"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .actes_json import actes_json
+from .actes_json import RecordLines, actes_json
 from .feeds import FORMATS, feed_names, feed_files, feed_path
 from .outputs import BuildContext
 from .register import Register
@@ -26,6 +26,7 @@ from .site import GeneratedPage
 log = logging.getLogger("mkdocs.plugins.registre")
 
 JSON_PATH = "donnees/actes.json"
+RECORDS_FILE = "actes-json-lignes.json"  # under the build's cache folder (see RecordLines)
 DONNEES_URI = "donnees/"
 FORMAT_LABELS = {"atom": "Atom", "rss": "RSS"}
 
@@ -38,11 +39,12 @@ class ExportLink:
     description: str = ""
 
 
-def export_files(register: Register, site_url: str) -> dict[str, bytes]:
-    """Every export: {site-relative path: content}."""
+def export_files(register: Register, site_url: str, lines: RecordLines | None = None) -> dict[str, bytes]:
+    """Every export: {site-relative path: content}.  ``lines``: the records of actes.json
+    kept from the previous build."""
     files = feed_files(register, site_url)
     files[ICS_PATH] = seances_calendar(register, site_url)
-    files[JSON_PATH] = actes_json(register, site_url)
+    files[JSON_PATH] = actes_json(register, site_url, lines)
     files[CSV_PATH] = scdl_csv(register, site_url)
     return files
 
@@ -52,7 +54,9 @@ def write_exports(build: BuildContext) -> None:
         log.warning("mkdocs.yml : « site_url » n'est pas indiqué ; les flux et les données ouvertes contiendront "
                     "des adresses relatives, inutilisables hors du site. Correction : ajoutez "
                     "« site_url: https://… » (l'adresse publique du registre) dans mkdocs.yml.")
-    for rel, content in export_files(build.register, build.site_url).items():
+    kept = build.reuse and build.act_page_keys
+    lines = RecordLines(build.cache_dir / "exports" / RECORDS_FILE if kept else None, build.act_page_keys)
+    for rel, content in export_files(build.register, build.site_url, lines).items():
         target = build.site_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         _write_if_changed(target, content)

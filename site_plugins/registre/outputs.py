@@ -40,6 +40,9 @@ class BuildContext:
     # Act identifier → key of its page in the page cache (same key, same bytes): the search
     # index knows which parts changed without reading 10,000 pages.  Empty without the cache.
     act_page_keys: Mapping[str, str] = field(default_factory=dict)
+    # Whether steps may reuse what they kept from earlier builds under those keys (False: every
+    # output computed again, as the tests do to compare a warm build with a cold one).
+    reuse: bool = True
 
     def builds_year(self, year: int) -> bool:
         return self.years is None or year in self.years

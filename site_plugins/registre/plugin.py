@@ -255,7 +255,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         return BuildContext(register=self.register, site_dir=Path(config.site_dir), site_url=site_url,
                             cache_dir=root / CACHE_DIR, years=self.years, kept_urls=kept,
                             published_files=self.published_files, published=self._kept_published,
-                            act_files=self.act_files, act_page_keys=self.act_keys)
+                            act_files=self.act_files, act_page_keys=self.act_keys,
+                            reuse=page_cache_enabled())
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._publish_kept(config)
