@@ -37,8 +37,9 @@ class BuildContext:
     # (``mkdocs build`` without ``--dirty``): site path → SHA-256 when known, else None.  Steps
     # that publish files there add them.  None: not known, the integrity step lists the folders.
     act_files: dict[str, str | None] | None = None
-    # Act identifier → key of its page in the page cache (same key, same bytes): the search
-    # index knows which parts changed without reading 10,000 pages.  Empty without the cache.
+    # Act identifier → key of its page (see page_cache.act_page_key; same key, same bytes), for
+    # the act pages this build writes: the search index knows which parts changed without
+    # reading 10,000 pages, and actes.json keeps each act's line under it.
     act_page_keys: Mapping[str, str] = field(default_factory=dict)
     # Whether steps may reuse what they kept from earlier builds under those keys (False: every
     # output computed again, as the tests do to compare a warm build with a cold one).

@@ -117,6 +117,7 @@ def _hashes(register: Register, site_dir: Path, ledger: Ledger, acts: list,
     planned = planned or {}
     planned_by_act = _by_act(planned)
     listed_by_act = _by_act(listing) if listing is not None else None
+    known = listing or {}
 
     def add(digest: str, item: dict) -> None:
         items = hashes.setdefault(digest, [])
@@ -129,12 +130,10 @@ def _hashes(register: Register, site_dir: Path, ledger: Ledger, acts: list,
                  "url": view.url}
         annexes = {annex_uri(act, a): a for a in act.annexes if not a.is_markdown}
         current: set[str] = set()
-        if listed_by_act is not None:
-            files = set(listed_by_act.get(act.identifier, ())) | set(planned_by_act.get(act.identifier, ()))
-        else:
-            files = set(_files_under(site_dir, f"actes/{act.identifier}")) | set(planned_by_act.get(act.identifier, ()))
-        for rel in sorted(files):
-            digest = planned.get(rel) or (listing or {}).get(rel) or file_sha256(site_dir / rel)
+        found = (listed_by_act.get(act.identifier, ()) if listed_by_act is not None
+                 else _files_under(site_dir, f"actes/{act.identifier}"))
+        for rel in sorted(set(found) | set(planned_by_act.get(act.identifier, ()))):
+            digest = planned.get(rel) or known.get(rel) or file_sha256(site_dir / rel)
             current.add(digest)
             nature, label = _nature(act, rel, annexes)
             add(digest, {**about, "nature": nature, "libelle": label, "fichier": rel, "actuel": True,
