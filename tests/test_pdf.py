@@ -354,11 +354,14 @@ def test_store_index_lost_or_stale_finds_the_pdfs_again_without_rendering(projec
     entries = json.loads(index.read_text(encoding="utf-8"))
     assert len(entries) == 2
     published = {p.read_bytes() for p in project.site.glob("actes/*/*.pdf")}
-    for damage in ("delete", "garbage", "touched"):
+    for damage in ("delete", "garbage", "wrong types", "touched"):
         if damage == "delete":
             index.unlink()
         elif damage == "garbage":
             index.write_text("{pas du json", encoding="utf-8")
+        elif damage == "wrong types":
+            index.write_text(json.dumps({k: [v[0], str(v[1]), v[2], "<script>"] for k, v in entries.items()}),
+                             encoding="utf-8")
         else:
             stored = next(iter(cached_pdfs(project)))
             os.utime(stored, ns=(stored.stat().st_atime_ns, stored.stat().st_mtime_ns + 1))

@@ -299,6 +299,10 @@ def _pool_context():
 
 # -- the PDFs of one build ----------------------------------------------------
 
+def _is_sha256(value) -> bool:
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
+
 def _read_json_object(path: Path) -> dict:
     try:
         data = json.loads(path.read_bytes())
@@ -446,9 +450,11 @@ class ActPdfs:
         """(fingerprint, the act's PDF in the store or None)."""
         fingerprint = self.fingerprint(act)
         entry = self._store_index.get(fingerprint)
-        if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str) and len(entry[0]) == 64):
+        if not (isinstance(entry, list) and len(entry) == 4):
             return fingerprint, None
         key, size, mtime, sha256 = entry
+        if not (_is_sha256(key) and _is_sha256(sha256) and type(size) is int and type(mtime) is int):
+            return fingerprint, None  # not what _stored writes: found again through its HTML
         path = self._store_path(key)
         try:
             stat = os.stat(path)
