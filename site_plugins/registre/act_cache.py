@@ -22,7 +22,6 @@ import dataclasses
 import enum
 import hashlib
 import json
-import os
 import types
 import typing
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
+from .atomic_write import write_atomic
 from .diagnostics import Diagnostic, Severity
 from .model import Act
 
@@ -266,10 +266,8 @@ class ActCache:
                 self._lines += len(changed)
             else:
                 header = json.dumps({"format": FORMAT, "salt": self.salt}) + "\n"
-                tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-                tmp.write_text(header + "".join(_line(rel, entry) for rel, entry in self._used.items()),
-                               encoding="utf-8")
-                os.replace(tmp, self.path)
+                write_atomic(self.path, (header + "".join(_line(rel, entry) for rel, entry in self._used.items()))
+                             .encode("utf-8"))
                 self._lines, self._appendable = len(self._used), True
                 for name in LEGACY_FILES:
                     self.path.with_name(name).unlink(missing_ok=True)

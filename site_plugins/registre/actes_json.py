@@ -9,10 +9,10 @@ personal data listed in ``masquer`` stays hidden, as on the page.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Callable, Mapping
 
+from .atomic_write import write_atomic
 from .links import absolute
 from .model import Act
 from .nomenclature import lookup
@@ -126,9 +126,7 @@ class RecordLines:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self._used, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-            os.replace(tmp, self.path)
+            write_atomic(self.path, json.dumps(self._used, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         except OSError:
             pass  # not kept: the next build encodes them again
 

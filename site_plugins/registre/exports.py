@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator
 
 from .actes_json import RecordLines, actes_json
+from .atomic_write import write_if_changed
 from .feeds import FORMATS, feed_names, feed_files, feed_path
 from .outputs import BuildContext
 from .register import Register
@@ -59,18 +59,10 @@ def write_exports(build: BuildContext) -> None:
     for rel, content in export_files(build.register, build.site_url, lines).items():
         target = build.site_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_if_changed(target, content)
+        write_if_changed(target, content)
 
 
-def _write_if_changed(target: Path, content: bytes) -> None:
-    try:
-        if target.read_bytes() == content:
-            return
-    except OSError:
-        pass
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(content)
-    tmp.replace(target)
+
 
 
 def feed_links() -> list[tuple[str, list[ExportLink]]]:

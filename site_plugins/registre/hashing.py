@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import json
+import re
 from pathlib import Path
 
 from .model import Act
@@ -27,6 +28,12 @@ from .model import Act
 MUTABLE_FIELDS = frozenset({"transmission", "donne_acte", "note"})
 HASH_FORMAT = "registre-acte-v1"
 CHUNK = 1 << 20
+SHA256_RE = re.compile(r"[0-9a-f]{64}")
+
+
+def is_sha256(value) -> bool:
+    """Whether ``value`` is a SHA-256 as this package writes them (64 lowercase hex digits)."""
+    return isinstance(value, str) and SHA256_RE.fullmatch(value) is not None
 
 
 def defining_fields(act: Act) -> dict:

@@ -33,14 +33,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .hashing import HASH_FORMAT, content_hash, defining_fields, file_sha256
+from .hashing import HASH_FORMAT, content_hash, defining_fields, file_sha256, is_sha256
 
 LEDGER_NAME = "registre.lock"
 LEDGER_VERSION = 1
@@ -100,7 +99,7 @@ class FileRecord:
     @classmethod
     def from_json(cls, data) -> "FileRecord | None":
         if not isinstance(data, dict) or not isinstance(data.get("role"), str) \
-                or not _is_sha(data.get("sha256")):
+                or not is_sha256(data.get("sha256")):
             return None
         chemin, publie = data.get("chemin"), data.get("publie")
         if chemin is not None and not isinstance(chemin, str) or publie is not None and not isinstance(publie, str):
@@ -326,13 +325,6 @@ class Ledger:
         return result
 
 
-SHA_RE = re.compile(r"[0-9a-f]{64}")
-
-
-def _is_sha(value) -> bool:
-    return isinstance(value, str) and SHA_RE.fullmatch(value) is not None
-
-
 def split_lines(data: bytes) -> list[bytes]:
     """Lines of the ledger, without end of line (``\\r\\n`` tolerated)."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -450,7 +442,7 @@ def fold(ledger: Ledger) -> None:
         data = entry.data
         if entry.kind == SEAL:
             missing = [k for k, t in REQUIRED.items() if not isinstance(data.get(k), t)]
-            if missing or not _is_sha(data.get("contenu")):
+            if missing or not is_sha256(data.get("contenu")):
                 ledger.problems.append(Problem(entry.line, f"ligne {entry.line} du registre scellé incomplète "
                                                            f"({', '.join(missing) or 'contenu'}).",
                                                "restaurez registre.lock (git restore acts/registre.lock).",

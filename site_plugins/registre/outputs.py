@@ -7,8 +7,6 @@ Steps are plain Python (no MkDocs import): exports, feeds, PDFs, search index.
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
@@ -63,23 +61,6 @@ def _steps() -> list[Step]:
     # Last: Pagefind indexes the last part of the search index in the background meanwhile.
     from .search import index_site; steps.append(index_site)
     return steps
-
-
-def link_or_copy(source: str | Path, target: str | Path) -> None:
-    """Publish a cached file: a hard link when the cache and the site share a file
-    system (no bytes copied: 10,000 PDFs in well under a second), else a copy.
-    Safe because cache files are never changed in place (new content, new file)
-    and a build replaces site files, it does not write into them.  Used as the
-    ``copy_function`` of :func:`shutil.copytree` too."""
-    target = Path(target)
-    try:
-        target.unlink()
-    except FileNotFoundError:
-        pass
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def run_steps(build: BuildContext) -> None:

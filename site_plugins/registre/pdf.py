@@ -53,11 +53,13 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
+from .atomic_write import write_atomic
 from .dates import format_date
-from .hashing import content_hash, file_sha256, remember_sha256
+from .hashing import content_hash, file_sha256, is_sha256, remember_sha256
 from .lifecycle import is_online
+from .linker import link_or_copy
 from .model import Act
-from .outputs import BuildContext, link_or_copy
+from .outputs import BuildContext
 from .presentation import ActView, act_url, masked
 from .register import Register, display_path
 
@@ -273,9 +275,7 @@ def _render_to_file(job: RenderJob) -> int:
     data = render_pdf(job)
     target = Path(job.target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+    write_atomic(target, data)
     return len(data)
 
 
@@ -299,10 +299,6 @@ def _pool_context():
 
 # -- the PDFs of one build ----------------------------------------------------
 
-def _is_sha256(value) -> bool:
-    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
-
-
 def _read_json_object(path: Path) -> dict:
     try:
         data = json.loads(path.read_bytes())
@@ -313,9 +309,7 @@ def _read_json_object(path: Path) -> dict:
 
 def _write_json(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8"))
 
 
 class PdfError(RuntimeError):
@@ -453,7 +447,7 @@ class ActPdfs:
         if not (isinstance(entry, list) and len(entry) == 4):
             return fingerprint, None
         key, size, mtime, sha256 = entry
-        if not (_is_sha256(key) and _is_sha256(sha256) and type(size) is int and type(mtime) is int):
+        if not (is_sha256(key) and is_sha256(sha256) and type(size) is int and type(mtime) is int):
             return fingerprint, None  # not what _stored writes: found again through its HTML
         path = self._store_path(key)
         try:

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from .linker import link_files
+from .linker import link_files, link_or_copy
 from .nomenclature import lookup
-from .outputs import BuildContext, link_or_copy
+from .outputs import BuildContext
 from .presentation import ActView, act_url
 from .register import Register
 from .site import GeneratedPage

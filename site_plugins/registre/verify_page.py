@@ -37,6 +37,7 @@ import shutil
 from pathlib import Path
 from typing import Iterator, Mapping
 
+from .atomic_write import write_if_changed
 from .hashing import content_hash, file_sha256
 from .ledger import LEDGER_NAME, Ledger, read_ledger
 from .outputs import BuildContext
@@ -233,7 +234,7 @@ def write_integrity_files(build: BuildContext) -> None:
     ledger = read_ledger(register.acts_root / LEDGER_NAME)
     target = build.site_dir / INDEX_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
-    _write(target, _json_bytes(integrity_index(register, ledger)))
+    write_if_changed(target, _json_bytes(integrity_index(register, ledger)))
 
     sealed_on = _sealed_dates(ledger)
     by_year: dict[int, list] = {}
@@ -249,7 +250,7 @@ def write_integrity_files(build: BuildContext) -> None:
         hashes = _hashes(register, build.site_dir, ledger, acts, sealed_on, build.published_files, build.act_files)
         for prefix, shard in shards(hashes).items():
             names.add(f"{prefix}.json")
-            _write(folder / f"{prefix}.json", _json_bytes(shard))
+            write_if_changed(folder / f"{prefix}.json", _json_bytes(shard))
         _remove_except(folder, names)  # prefixes that no longer have hashes
     if root.is_dir():  # years built that no longer have acts online (in a full build: every other year)
         for child in sorted(root.iterdir()):
@@ -259,7 +260,7 @@ def write_integrity_files(build: BuildContext) -> None:
 
     published = build.site_dir / LEDGER_PATH
     if ledger.exists:
-        _write(published, ledger.data)
+        write_if_changed(published, ledger.data)
     elif published.exists():
         published.unlink()
 
@@ -282,10 +283,3 @@ def _remove(path: Path) -> None:
     else:
         path.unlink()
 
-
-def _write(target: Path, data: bytes) -> None:
-    if target.exists() and target.read_bytes() == data:
-        return
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
