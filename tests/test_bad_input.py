@@ -154,7 +154,7 @@ CASES = {
     "html-texte-iframe": (VALID_DECISION + "\nVoir <iframe src=\"https://exemple.org\"></iframe>\n", SHOWN, 17,
                           "balise HTML <iframe> interdite"),
     "html-texte-img-onerror": (VALID_DECISION + "\n<img src=x onerror=alert(1)>\n", SHOWN, 17,
-                               "balise HTML <img> interdite"),
+                               "attribut HTML « onerror » interdit sur <img>"),
     "html-texte-attribut": (VALID_DECISION + "\nTexte <u onclick=\"alert(1)\">souligné</u>.\n", SHOWN, 17,
                             "attribut HTML « onclick » interdit sur <u>"),
     "texte-trop-imbrique": (VALID_DECISION + "\n" + ">" * 2000 + " citation\n", SHOWN, 17,

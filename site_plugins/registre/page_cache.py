@@ -42,7 +42,7 @@ from .presentation import ActView
 FORMAT = "registre-page-v1"
 PACKAGE = Path(__file__).resolve().parent
 RENDERING_LIBRARIES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "MarkupSafe",
-                       "PyYAML", "babel")
+                       "PyYAML", "babel", "nh3", "tinyhtml5")  # nh3, tinyhtml5: registre.html_policy
 
 
 @lru_cache(maxsize=1)

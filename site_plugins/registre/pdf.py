@@ -82,7 +82,7 @@ TIMEZONE = ZoneInfo("Europe/Paris")
 POOL_THRESHOLD = 4
 WORKERS_ENV = "REGISTRE_PDF_WORKERS"
 ENGINE_PACKAGES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pyphen",
-                   "font-source-sans-pro")
+                   "font-source-sans-pro", "nh3")
 HASHES_FILE = "annexes-sha256.json"
 INDEX_FILE = "index.json"  # of the PDF store (see ActPdfs._store_index)
 
@@ -191,13 +191,14 @@ def _jinja() -> jinja2.Environment:
 
 
 def render_markdown(text: str) -> Markup:
-    """Markdown of an act or annex → HTML (marked safe for the template: raw HTML in
-    the text is limited by the checker, see :mod:`registre.html_policy`), its
-    headings under the PDF's own."""
+    """Markdown of an act or annex → HTML, its headings under the PDF's own; sanitised by the
+    site's policy (:mod:`registre.html_policy`: no script, no link but http(s), mailto, tel or
+    relative), so it is safe to mark for the template."""
+    from .html_policy import sanitize
     from .site import demote_headings
 
-    return Markup(markdown.markdown(demote_headings(text), extensions=list(MARKDOWN_EXTENSIONS),
-                                    output_format="html"))
+    return Markup(sanitize(markdown.markdown(demote_headings(text), extensions=list(MARKDOWN_EXTENSIONS),
+                                             output_format="html")))
 
 
 def _noon_in_paris(day: date) -> str:

@@ -64,6 +64,8 @@ class GeneratedPage:
     body: str | Callable[[], str] = ""
     data: dict = field(default_factory=dict)
     description: str = ""
+    # Written by staff (an act's text, a Markdown annex): its HTML is sanitised (registre.html_policy).
+    staff_text: bool = False
 
     def markdown(self) -> str:
         meta = {"title": plain_title(self.title), "template": self.template}
@@ -138,6 +140,7 @@ def site_pages(register: Register, *, per_page: int = 100, since_year: int | Non
             body=partial(_act_text, view),
             data={"act": view, "annexes": [(annex, annex_uri(act, annex)) for annex in act.annexes]},
             description=f"{view.title} du {view.date} : {view.objet}",
+            staff_text=True,
         )
         for annex in act.annexes:
             if annex.is_markdown:
@@ -148,6 +151,7 @@ def site_pages(register: Register, *, per_page: int = 100, since_year: int | Non
                     template="registre/annex.html",
                     body=masked(source.read_text(encoding="utf-8-sig"), act),
                     data={"act": view, "annex": annex},
+                    staff_text=True,
                 )
     yield from _register_pages(register, online, per_page)
     yield from _seance_pages(register, online)
