@@ -24,7 +24,9 @@ from mkdocs.structure.pages import Page
 from . import site
 from .block_cache import BlockCache, key_for
 from .config import ConfigError, RegistreConfig, from_mapping, normalise_site_url
+from .csp import policy as csp_policy
 from .dates import format_date, format_date_long
+from .html_policy import sanitize
 from .diagnostics import sort_key, summary
 from .jsonld import jsonld, script_json
 from .outputs import BuildContext, run_steps
@@ -223,6 +225,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         env.filters["date_fr"] = format_date
+        env.filters["csp_policy"] = csp_policy
         env.filters["date_fr_long"] = format_date_long
         env.filters["tojson_ld"] = script_json
         env.filters["act_jsonld"] = jsonld
@@ -337,6 +340,11 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         if page.file.src_uri in self.page_keys:
             Path(page.file.abs_dest_path).unlink(missing_ok=True)
         return output
+
+    @event_priority(-100)  # last: whatever another plugin or extension produced is sanitised too
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        return sanitize(html) if generated is not None and generated.staff_text else html
 
     @event_priority(50)
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
