@@ -172,7 +172,7 @@ def problems_in_html(html: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for namespace, tag, attributes, document_part in _elements(html):
         if not document_part and (namespace != HTML_NS or tag not in ALLOWED_TAGS):
-            found.append((f"balise HTML <{tag}> interdite dans le texte de l'acte.",
+            found.append((f"balise HTML <{_shown(tag)}> interdite dans le texte de l'acte.",
                           "écrivez le texte en Markdown (titres #, **gras**, listes -, liens [texte](https://…)) ; "
                           f"seules les balises {', '.join(sorted(INLINE_TAGS))} sont admises en HTML."))
             continue
@@ -182,19 +182,23 @@ def problems_in_html(html: str) -> list[tuple[str, str]]:
     return found
 
 
+def _shown(text: str) -> str:
+    """A piece of the text in a one-line message: controls written as \\xNN, at most 40 characters."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", text.strip()[:40])
+
+
 def _attribute_problems(tag: str, name: str, value: str, document_part: bool):
     if document_part or name not in ALLOWED_ATTRIBUTES.get(tag, ()) and not (
             name == "style" and value in ALIGN_STYLES and tag in ATTRIBUTE_VALUES):
-        yield (f"attribut HTML « {name} » interdit sur <{tag}>.",
+        yield (f"attribut HTML « {_shown(name)} » interdit sur <{_shown(tag)}>.",
                "retirez l'attribut (écrit en HTML ou dans une liste d'attributs « {: … } ») : les attributs "
                "on…, style, srcdoc et les autres ne sont jamais publiés.")
     elif name in URL_ATTRIBUTES and not url_allowed(value):
-        shown = value.strip()[:40]
-        yield (f"adresse « {shown} » interdite dans un lien ou une image.",
+        yield (f"adresse « {_shown(value)} » interdite dans un lien ou une image.",
                "un lien ne peut viser qu'une adresse http://, https://, mailto: ou tel:, ou une adresse relative.")
     elif _kept_value(tag, name, value) != value:
         what = "identifiant" if name == "id" else "valeur"
-        yield (f"{what} « {value[:40]} » non admis pour l'attribut « {name} » de <{tag}>.",
+        yield (f"{what} « {_shown(value)} » non admis pour l'attribut « {name} » de <{tag}>.",
                "les identifiants commençant par « _ », « md- » ou « registre- » sont réservés au site ; seules les "
                "classes des encadrés (!!! note, !!! warning…) et des blocs de code sont admises.")
 
