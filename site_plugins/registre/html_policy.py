@@ -59,9 +59,10 @@ ADMONITION_TYPES = frozenset({
 })
 ALLOWED_CLASSES = {"div": ADMONITION_TYPES | {"admonition"}, "p": frozenset({"admonition-title"})}
 CODE_CLASS_RE = re.compile(r"language-[A-Za-z0-9_+-]{1,40}")
-# Ids the site's own pages use (Material: "__config", "__search"…; ours: "registre-…", "contenu"):
-# a heading of the text must not take one (its script would read the heading instead).
-RESERVED_ID_RE = re.compile(r"(?:_|md-|registre-|contenu$)")
+# Ids of the theme's own elements all start with "__" ("__config", "__search", "__drawer"…): a heading
+# of the text must not take one (the theme's script would read the heading instead).  ("_1" is the
+# id the table of contents gives a heading without letters.)
+RESERVED_ID_RE = re.compile(r"__")
 # Removed with what they hold, not only their tags.
 CONTENT_DROPPED = frozenset({"script", "style", "template", "iframe", "noscript", "object", "embed", "title",
                              "textarea", "xmp", "noembed", "noframes", "plaintext", "math", "svg"})
@@ -73,9 +74,10 @@ MARKDOWN_EXTENSIONS = ("toc", "tables", "fenced_code", "attr_list", "admonition"
 MAX_NESTING = 10
 NEST_START = frozenset(" \t>-*+0123456789")
 NEST_TOKEN_RE = re.compile(r"\s*(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s))")
-# Without one of these, Markdown renders only allowed tags (no raw HTML, link, attribute
-# list, admonition or heading id starting with "_"): the text needs no rendering to be checked.
-NEEDS_RENDERING_RE = re.compile(r"[<\[{_]|!!!")
+# Without one of these, Markdown renders only what the policy keeps (no raw HTML, link, image,
+# attribute list, admonition, fenced code class or heading id starting with "__"): the text needs
+# no rendering to be checked.
+NEEDS_RENDERING_RE = re.compile(r"[<\[{_]|!!!|^[ \t]*(?:```|~~~)", re.M)
 URL_SPACE_RE = re.compile(r"[\t\n\r]")
 SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 HTML_NS = "{http://www.w3.org/1999/xhtml}"
@@ -104,13 +106,7 @@ def _kept_value(tag: str, attribute: str, value: str) -> str | None:
         else:
             kept = [name for name in value.split() if name in ALLOWED_CLASSES.get(tag, ())]
         return " ".join(kept) or None
-    if attribute == "start":
-        return value if value.isdigit() and len(value) <= 9 else None
     return value
-
-
-def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    return _kept_value(tag, attribute, value)
 
 
 @lru_cache(maxsize=1)
@@ -118,7 +114,7 @@ def _cleaner() -> nh3.Cleaner:
     """Built once (building it costs as much as a page's cleaning)."""
     return nh3.Cleaner(tags=set(ALLOWED_TAGS), clean_content_tags=set(CONTENT_DROPPED),
                        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-                       attribute_filter=_attribute_filter, strip_comments=True, link_rel=None,
+                       attribute_filter=_kept_value, strip_comments=True, link_rel=None,
                        url_schemes=set(URL_SCHEMES), tag_attribute_values=ATTRIBUTE_VALUES)
 
 
@@ -205,7 +201,7 @@ def _attribute_problems(tag: str, name: str, value: str, document_part: bool):
     elif _kept_value(tag, name, value) != value:
         what = "identifiant" if name == "id" else "valeur"
         yield (f"{what} « {_shown(value)} » non admis pour l'attribut « {name} » de <{tag}>.",
-               "les identifiants commençant par « _ », « md- » ou « registre- » sont réservés au site ; seules les "
+               "les identifiants commençant par « __ » sont réservés au site ; seules les "
                "classes des encadrés (!!! note, !!! warning…) et des blocs de code sont admises.")
 
 

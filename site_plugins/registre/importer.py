@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .dates import MONTHS, format_date
-from .html_policy import ALLOWED_TAGS
+from .html_policy import INLINE_TAGS
 from .model import ActType, Signataire
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -611,7 +611,7 @@ def body_markdown(analysis: Analysis, raw_lines: list[str], first: int, last: in
 
 
 def _strip_foreign_tags(line: str) -> str:
-    return _TAG_RE.sub(lambda m: m.group(0) if m.group(1).lower() in ALLOWED_TAGS else "", line)
+    return _TAG_RE.sub(lambda m: m.group(0) if m.group(1).lower() in INLINE_TAGS else "", line)
 
 
 def _markdown_line(text: str, *, is_title: bool, is_act: bool) -> str:
