@@ -416,3 +416,39 @@ def test_pdf_links_only_to_allowed_schemes_and_runs_nothing(project):
         assert scheme is None or scheme.group(1).lower() in TEST_ALLOWED_SCHEMES, uri
     catalog = reader.trailer["/Root"]
     assert "/OpenAction" not in catalog and "/JavaScript" not in (catalog.get("/Names") or {})
+
+
+# -- the Content-Security-Policy does not stop the site itself ------------------------------------
+
+@pytest.mark.browser
+def test_the_csp_blocks_nothing_the_site_does(built_demo):
+    """Every template of the demo, the search with results and the verification of a published PDF,
+    in Chromium with the page's CSP: no violation, the theme's inline scripts run."""
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, Server, template_pages
+    from playwright.sync_api import sync_playwright
+
+    server = Server(built_demo.site)
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = chromium.new_page()
+            violations: list[str] = []
+            page.on("console", lambda message: message.text.startswith("CSP") and violations.append(message.text))
+            page.on("pageerror", lambda exc: violations.append(str(exc)))
+            page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                                 "console.log('CSP ' + e.violatedDirective + ' ' + e.blockedURI));")
+            for name, uri in {**template_pages(built_demo.site), "404": "404.html"}.items():
+                page.goto(server.url + uri)
+                page.wait_for_load_state("networkidle")
+                assert page.evaluate("typeof __md_get") == "function", name
+                assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1, name
+                if name == "recherche (résultats)":  # Pagefind's WebAssembly ran: results are listed
+                    page.locator("pagefind-summary").filter(has_text="résultat").wait_for(timeout=15000)
+                if name == "vérification":
+                    page.set_input_files("#registre-verify-file",
+                                         str(built_demo.site / "actes/decision-2025-11/decision-2025-11.pdf"))
+                    page.get_by_text("Document reconnu").wait_for(timeout=15000)
+                assert violations == [], (name, violations)
+            chromium.close()
+    finally:
+        server.close()
