@@ -150,6 +150,20 @@ def test_the_check_reports_every_payload_at_its_line(name):
     assert all(message and fix for _, message, fix in problems)
 
 
+def test_a_long_text_gets_its_lines_without_rendering_it_again_and_again():
+    """Beyond 16,000 characters the check looks for what is removed in the lines: same lines, in a
+    time that does not grow with the number of problems times the text's size."""
+    import time
+
+    filler = "Paragraphe de texte administratif.\n\n" * 1000  # lines 1 to 2000
+    body = filler + (f"[x](javascript:{XSS})\n\nTexte <u onclick=x>a</u>\n\n<img src=x\nonerror=y>\n\n"
+                     "[a][1]\n\n[1]: &#106;avascript:x\n")
+    start = time.perf_counter()
+    lines = [line for line, _, _ in check_body(body)]
+    assert lines == [2001, 2003, 2006, 2010]
+    assert time.perf_counter() - start < 20
+
+
 @pytest.mark.parametrize("text", SAFE_TEXTS)
 def test_what_the_format_allows_is_published_unchanged_and_accepted(text):
     rendered = render(text)

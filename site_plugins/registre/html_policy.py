@@ -22,6 +22,7 @@ check accepts is published unchanged.  Lists and quotes may nest up to
 
 from __future__ import annotations
 
+from html import unescape
 import re
 from collections import Counter
 from functools import lru_cache
@@ -82,6 +83,9 @@ URL_SPACE_RE = re.compile(r"[\t\n\r]")
 SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 HTML_NS = "{http://www.w3.org/1999/xhtml}"
 MAX_PROBLEMS = 20  # per text: the first ones are enough to find the places
+# Up to this size, a problem's line is found by rendering the text's first lines (a few renders by
+# bisection); beyond, by looking for what the sanitiser removes in the lines (a render costs too much).
+SEARCHED_TEXT = 16_000
 
 
 def url_allowed(value: str) -> bool:
@@ -169,14 +173,14 @@ def _elements(html: str):
         yield namespace + "}" if namespace else "", tag.lower(), element.attrib, id(element) in own
 
 
-def problems_in_html(html: str) -> list[tuple[str, str]]:
-    """(message, fix) for each thing :func:`sanitize` removes from ``html``."""
+def problems_in_html(html: str) -> list[tuple[str, str, str]]:
+    """(message, fix, what to look for in the source) for each thing :func:`sanitize` removes from ``html``."""
     found: list[tuple[str, str]] = []
     for namespace, tag, attributes, document_part in _elements(html):
         if not document_part and (namespace != HTML_NS or tag not in ALLOWED_TAGS):
             found.append((f"balise HTML <{_shown(tag)}> interdite dans le texte de l'acte.",
                           "écrivez le texte en Markdown (titres #, **gras**, listes -, liens [texte](https://…)) ; "
-                          f"seules les balises {', '.join(sorted(INLINE_TAGS))} sont admises en HTML."))
+                          f"seules les balises {', '.join(sorted(INLINE_TAGS))} sont admises en HTML.", "<" + tag))
             continue
         for name, value in attributes.items():
             name = name.rpartition("}")[2].lower() if isinstance(name, str) else str(name)
@@ -194,29 +198,45 @@ def _attribute_problems(tag: str, name: str, value: str, document_part: bool):
             name == "style" and value in ALIGN_STYLES and tag in ATTRIBUTE_VALUES):
         yield (f"attribut HTML « {_shown(name)} » interdit sur <{_shown(tag)}>.",
                "retirez l'attribut (écrit en HTML ou dans une liste d'attributs « {: … } ») : les attributs "
-               "on…, style, srcdoc et les autres ne sont jamais publiés.")
+               "on…, style, srcdoc et les autres ne sont jamais publiés.", name)
     elif name in URL_ATTRIBUTES and not url_allowed(value):
         yield (f"adresse « {_shown(value)} » interdite dans un lien ou une image.",
-               "un lien ne peut viser qu'une adresse http://, https://, mailto: ou tel:, ou une adresse relative.")
+               "un lien ne peut viser qu'une adresse http://, https://, mailto: ou tel:, ou une adresse relative.",
+               _normalised(value)[:10])
     elif _kept_value(tag, name, value) != value:
         what = "identifiant" if name == "id" else "valeur"
         yield (f"{what} « {_shown(value)} » non admis pour l'attribut « {name} » de <{tag}>.",
                "les identifiants commençant par « __ » sont réservés au site ; seules les "
-               "classes des encadrés (!!! note, !!! warning…) et des blocs de code sont admises.")
+               "classes des encadrés (!!! note, !!! warning…) et des blocs de code sont admises.", _normalised(value))
 
 
 def _signature(html: str) -> Counter:
     return Counter((tag, frozenset(attributes)) for _, tag, attributes, own in _elements(html) if not own)
 
 
-def _problems(text: str) -> list[tuple[str, str]]:
+def _problems(text: str) -> list[tuple[str, str, str]]:
     html = render(text)
     found = problems_in_html(html)
     if not found and _signature(html) != _signature(sanitize(html)):
         # The sanitiser removes something the walk above did not name: never silent.
         found.append(("contenu HTML retiré à la publication par le filtre de sécurité du site.",
-                      "écrivez ce passage en Markdown simple, sans HTML ni attributs."))
+                      "écrivez ce passage en Markdown simple, sans HTML ni attributs.", ""))
     return found
+
+
+def _normalised(text: str) -> str:
+    return URL_SPACE_RE.sub("", unescape(text)).lower()
+
+
+def _line_holding(lines: list[str], needle: str, occurrence: int) -> int | None:
+    """Line of the ``occurrence``-th appearance of ``needle`` (entities decoded, any case)."""
+    if not needle:
+        return None
+    for number, line in enumerate(lines, start=1):
+        occurrence -= _normalised(line).count(needle)
+        if occurrence <= 0:
+            return number
+    return None
 
 
 def _line_of(lines: list[str], count: int) -> int:
@@ -246,8 +266,14 @@ def check_body(body: str) -> list[tuple[int, str, str]]:
         return problems
     found = _problems(body)[:MAX_PROBLEMS]
     first = next((n for n, line in enumerate(lines, start=1) if line.strip()), 1)
-    for count, (message, fix) in enumerate(found, start=1):
-        problems.append((max(_line_of(lines, count), first), message, fix))
+    seen: Counter = Counter()
+    for count, (message, fix, needle) in enumerate(found, start=1):
+        if len(body) <= SEARCHED_TEXT:
+            line = _line_of(lines, count)
+        else:  # a long text: the line that holds it, read as the browser reads it
+            seen[needle] += 1
+            line = _line_holding(lines, needle, seen[needle]) or first
+        problems.append((max(line, first), message, fix))
     return problems
 
 
