@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from .act_cache import FILE_NAME, ActCache, ReadFile, file_key
 from .config import RegistreConfig
@@ -93,6 +94,17 @@ class Register:
         if path is None:
             path = self.shown_paths[act.source] = display_path(self.acts_root / act.source)
         return path
+
+    def markdown_annex_texts(self) -> Iterator[tuple[Path, str]]:
+        """(file, text) of each Markdown annex without front matter (published as a page);
+        one that cannot be read is left to the rule that reports missing files."""
+        for rel in sorted(self.annex_files):
+            path = self.acts_root / rel
+            try:
+                text = path.read_bytes().decode("utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue
+            yield path, text.replace("\r\n", "\n").replace("\r", "\n")
 
     def of_type(self, act_type: ActType) -> list[Act]:
         return [a for a in self.acts if a.type is act_type]

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Callable, Iterable
 
 from .actes import check_ar
+from .characters import FORBIDDEN_IN_TEXT, describe, forbidden_lines, what_to_do
 from .dates import format_date
 from .diagnostics import Diagnostic, error, warning
 from .html_policy import check_body, rule_html_annexes
@@ -22,7 +23,7 @@ from .original_pdf import rule_original_pdf
 from .paths import check_inside
 from .personal_data import personal_data_in_act, rule_personal_data_annexes
 from .placeholders import placeholders_in_act, rule_placeholders
-from .register import Register
+from .register import Register, display_path
 
 Rule = Callable[[Register], Iterable[Diagnostic]]
 
@@ -173,10 +174,27 @@ def html_in_act(act: Act, path: str) -> Iterable[Diagnostic]:
         yield error(path, act.body_line + line - 1, message, fix, "body.html")
 
 
+def characters_in_text(text: str, path: str, first_line: int, what: str, code: str) -> Iterable[Diagnostic]:
+    """Control and bidirectional characters in a Markdown text (see :mod:`registre.characters`)."""
+    for index, char in forbidden_lines(text, FORBIDDEN_IN_TEXT):
+        yield error(path, first_line + index, f"caractère invisible interdit dans le texte {what} : "
+                                              f"{describe(char)}.", what_to_do("cette ligne"), code)
+
+
+def characters_in_act(act: Act, path: str) -> Iterable[Diagnostic]:
+    return characters_in_text(act.body, path, act.body_line, "de l'acte", "body.character")
+
+
+def rule_characters_annexes(register: Register) -> Iterable[Diagnostic]:
+    """Markdown annexes are published as pages: the same characters are refused there."""
+    for path, text in register.markdown_annex_texts():
+        yield from characters_in_text(text, display_path(path), 1, "de l'annexe", "annexe.character")
+
+
 # Checks of what one act's file says, whatever the rest of the register: their
 # diagnostics are kept with the act read (see registre.act_cache).
 ACT_TEXT_CHECKS: tuple[Callable[[Act, str], Iterable[Diagnostic]], ...] = (
-    html_in_act, personal_data_in_act, placeholders_in_act,
+    html_in_act, characters_in_act, personal_data_in_act, placeholders_in_act,
 )
 
 
@@ -298,6 +316,7 @@ RULES: tuple[Rule, ...] = (
     rule_act_text, rule_dates_order, rule_transmission, rule_vote, rule_files, rule_recours,
     rule_numbering, rule_filename, rule_references, rule_donne_acte, rule_matiere_nomenclature,
     rule_placeholders, rule_original_pdf, rule_integrity, rule_html_annexes, rule_personal_data_annexes,
+    rule_characters_annexes,
 )
 
 

@@ -12,6 +12,7 @@ import re
 from datetime import date
 import yaml
 
+from .characters import FORBIDDEN_IN_FIELDS, describe, what_to_do
 from .diagnostics import Diagnostic, error, warning
 from .frontmatter import SourceFile
 from .model import (Act, ActType, Annex, Delegation, Portee, Signataire, Transmission,
@@ -30,6 +31,8 @@ TRANSMISSION_KEYS = ("date", "ar", "non_requise", "en_attente")
 DATED_KEYS = ("date",)
 ANNEX_KEYS = ("fichier", "titre")
 CORRECTION_KEYS = ("modifie", "abroge", "retire", "rectifie")
+# The only fields whose text may run over several lines (a YAML block « | » keeps the newlines).
+MULTILINE_KEYS = frozenset({"note", "recours"})
 
 IDENTIFIER_RE = re.compile(r"^(deliberation|arrete|decision)-(\d{4})-([1-9]\d*)$")
 MATIERE_RE = re.compile(r"^[1-9](\.[1-9]\d?){0,4}$")
@@ -72,6 +75,7 @@ class _Reader:
         self.today = today
         self.diags: list[Diagnostic] = []
         self.lines: dict[str, int] = {"": 1}
+        self.yaml_lines: list[str] | None = None
 
     # -- plumbing -------------------------------------------------------
     def line(self, node: yaml.Node) -> int:
@@ -92,6 +96,10 @@ class _Reader:
             self.err(node, f"{where} doit être un bloc de clés (« clé: valeur »).",
                      f"écrivez les clés de {where} en dessous, indentées de deux espaces.", "type.mapping")
             return None
+        if node.tag != "tag:yaml.org,2002:map":
+            self.err(node, f"étiquette YAML « {node.tag} » interdite dans {where}.",
+                     "supprimez l'étiquette commençant par « ! ».", "yaml.tag")
+            return None
         result: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -99,6 +107,11 @@ class _Reader:
                          "key.invalid")
                 continue
             name = key_node.value
+            bad = FORBIDDEN_IN_FIELDS.search(name)
+            if bad:
+                self.err(key_node, f"caractère invisible interdit dans une clé de {where} : {describe(bad.group(0))}.",
+                         what_to_do("la clé"), "key.character")
+                continue
             dotted = f"{key}.{name}" if key else name
             if name in result:
                 first = self.lines.get(dotted, 0)
@@ -125,12 +138,20 @@ class _Reader:
             self.err(node, f"étiquette YAML « {node.tag} » interdite dans « {key} ».",
                      "supprimez l'étiquette commençant par « ! ».", "yaml.tag")
             return None
-        return node.value
+        value = node.value
+        bad = FORBIDDEN_IN_FIELDS.search(value) if value else None
+        if bad:
+            self.err(node, f"caractère invisible interdit dans « {key} » : {describe(bad.group(0))}.",
+                     what_to_do(f"« {key} »"), "value.character")
+            return None
+        return value
 
-    def text(self, node: yaml.Node, key: str, *, one_line: bool = False) -> str | None:
+    def text(self, node: yaml.Node, key: str) -> str | None:
         value = self.scalar(node, key)
         if value is None:
             return None
+        if node.style is None and value:
+            self.cut_by_comment(node, key)
         if node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
             self.err(node, f"« {key} » est vide.", f"indiquez {KEY_LABELS.get(key, 'une valeur')}.",
                      "value.empty")
@@ -140,7 +161,7 @@ class _Reader:
             self.err(node, f"« {key} » est vide.", f"indiquez {KEY_LABELS.get(key, 'une valeur')}.",
                      "value.empty")
             return None
-        if one_line and "\n" in value:
+        if "\n" in value and key not in MULTILINE_KEYS:
             self.err(node, f"« {key} » doit tenir sur une ligne.", "supprimez les retours à la ligne.",
                      "value.multiline")
         if HTML_RE.search(value):
@@ -148,6 +169,27 @@ class _Reader:
                      "les champs de l'en-tête sont du texte simple : retirez les « < » et « > » "
                      "ou écrivez « inférieur à ».", "value.html")
         return value
+
+    def cut_by_comment(self, node: yaml.ScalarNode, key: str) -> None:
+        """A plain text value followed on its line by « # »: YAML read the rest as a comment
+        and dropped it (``objet: Contrat #2 d'entretien`` is « Contrat »)."""
+        if self.yaml_lines is None:
+            self.yaml_lines = self.source.yaml_text.split("\n")
+        end = node.end_mark
+        if end.line >= len(self.yaml_lines):
+            return
+        line = self.yaml_lines[end.line]
+        rest = line[end.column:]
+        if not rest.lstrip().startswith("#"):
+            return
+        start = node.start_mark
+        whole = (node.value + rest).strip() if start.line == end.line else f"{node.value}{rest.rstrip()}"
+        corrected = line[:start.column] + quoted(whole) if start.line == end.line else None
+        self.err(node, f"« {key} » est coupé : YAML lit tout ce qui suit « # » comme un commentaire, la valeur "
+                       f"publiée serait « {node.value[:80]} » au lieu de « {whole[:120]} ».",
+                 "mettez le texte entre guillemets"
+                 + (f", la ligne devient : {corrected.strip()}" if corrected else "") + ".",
+                 "value.comment")
 
     def integer(self, node: yaml.Node, key: str, *, minimum: int = 0) -> int | None:
         value = self.scalar(node, key)
@@ -158,9 +200,14 @@ class _Reader:
             self.err(node, f"« {key} » est vide.", f"écrivez le nombre après les deux-points, par exemple « "
                      f"{key.rsplit('.', 1)[-1]}: 12 ».", "value.empty")
             return None
-        if not re.fullmatch(r"\d+", value):
+        if not re.fullmatch(r"[0-9]+", value):
             self.err(node, f"« {key} » doit être un nombre entier, pas « {value[:40]} ».",
-                     f"écrivez par exemple « {key}: 12 ».", "value.integer")
+                     f"écrivez par exemple « {key.rsplit('.', 1)[-1]}: 12 ».", "value.integer")
+            return None
+        if len(value) > 10:
+            self.err(node, f"« {key} » est démesuré (nombre de {len(value)} chiffres : {value[:20]}…).",
+                     "vérifiez la valeur : un numéro ou un nombre de voix s'écrit en quelques chiffres.",
+                     "value.range")
             return None
         if len(value) > 1 and value.startswith("0"):
             self.err(node, f"« {key}: {value} » commence par un zéro : YAML le lirait comme un nombre "
@@ -268,6 +315,13 @@ class _Reader:
         return ok
 
 
+def quoted(text: str) -> str:
+    """``text`` as a YAML quoted scalar: double quotes, or single ones when it holds « " » or « \\ »."""
+    if '"' in text or "\\" in text:
+        return "'" + text.replace("'", "''") + "'"
+    return '"' + text + '"'
+
+
 def _octal_reading(value: str) -> str:
     try:
         return str(int(value, 8))
@@ -317,7 +371,7 @@ def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Ac
     r.require(top, ("type", "numero", "date", "objet", "signataire", "transmission"), head_line, label)
     numero = r.integer(top["numero"], "numero", minimum=1) if "numero" in top else None
     act_date = r.date(top["date"], "date") if "date" in top else None
-    objet = r.text(top["objet"], "objet", one_line=True) if "objet" in top else None
+    objet = r.text(top["objet"], "objet") if "objet" in top else None
 
     signataire = None
     if "signataire" in top:
@@ -330,7 +384,7 @@ def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Ac
                                              "qualité de l'auteur doivent figurer en caractères lisibles).",
                           f"ajoutez « {key}: … » sous « signataire ».", "signataire.incomplete")
                 else:
-                    values[key] = r.text(children[key], f"signataire.{key}", one_line=True)
+                    values[key] = r.text(children[key], f"signataire.{key}")
             if all(values.get(k) for k in SIGNATAIRE_KEYS):
                 signataire = Signataire(**values)
 
@@ -468,12 +522,12 @@ def _read_transmission(r: _Reader, node: yaml.Node) -> Transmission | None:
                   "« en_attente: true » si l'accusé n'est pas encore revenu.", "transmission.incomplete")
             return None
         when = r.date(children["date"], "transmission.date")
-        ar = r.text(children["ar"], "transmission.ar", one_line=True)
+        ar = r.text(children["ar"], "transmission.ar")
         if when is None or ar is None:
             return None
         return Transmission(TransmissionStatus.TRANSMIS, date=when, ar=ar)
     if form == "non_requise":
-        motif = r.text(children["non_requise"], "transmission.non_requise", one_line=True)
+        motif = r.text(children["non_requise"], "transmission.non_requise")
         if motif is None:
             return None
         return Transmission(TransmissionStatus.NON_REQUISE, motif=motif)
@@ -508,7 +562,7 @@ def _read_annexes(r: _Reader, node: yaml.Node, source_rel: str) -> list[Annex]:
             raw = r.text(children["fichier"], "annexes.fichier")
             line_node = children["fichier"]
             if "titre" in children:
-                titre = r.text(children["titre"], "annexes.titre", one_line=True)
+                titre = r.text(children["titre"], "annexes.titre")
         if raw is None:
             continue
         path, problem = normalise_relative(source_rel, raw)

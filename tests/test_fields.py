@@ -1,0 +1,126 @@
+"""Issue 13: no invisible character, absurd number or value cut by YAML reaches the register.
+
+Each bad case runs the real `registre check` and the real `mkdocs build` (see
+test_bad_input.assert_fails_cleanly): French error naming the file and the line of
+the key, exit code 1, no traceback, the published site left as it was."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from conftest import VALID_DECISION
+from test_bad_input import ACT, SHOWN, assert_fails_cleanly, published, register, replaced, with_front  # noqa: F401
+
+OBJET = "objet: Convention ENT-école 2025-2026"
+SIGNATAIRE = "signataire: {prenom: Patrick, nom: PASCAL, qualite: Maire}"
+BLOCK_SIGNATAIRE = "signataire:\n  prenom: Patrick\n  nom: PASCAL\n  qualite: Maire"
+TRANSMISSION = 'transmission: {date: 2025-06-02, ar: "066-216602284-20250530-DEC2025_11-AU"}'
+BLOCK_TRANSMISSION = 'transmission:\n  date: 2025-06-02\n  ar: "066-216602284-20250530-DEC2025_11-AU"'
+INVISIBLE = "caractère invisible interdit"
+
+
+def _markdown_annex(text: str):
+    def prepare(proj):
+        proj.add(ACT, with_front("annexes:\n  - fichier: convention.md\n"))
+        proj.add("2025/convention.md", text)
+    return prepare
+
+
+# name: (content of the act file or function preparing the register, file named, line, words)
+CASES = {
+    # Characters written through YAML escapes (the checker used to let them through).
+    "objet-tabulation-verticale": (replaced(OBJET, 'objet: "Convention\\vENT"'), SHOWN, 5,
+                                   f"{INVISIBLE} dans « objet » : U+000B (tabulation verticale)"),
+    "objet-tabulation": (replaced(OBJET, 'objet: "Convention\\tENT"'), SHOWN, 5, f"{INVISIBLE} dans « objet » : U+0009"),
+    "objet-surrogat-isole": (replaced(OBJET, 'objet: "Convention \\ud800"'), SHOWN, 5,
+                             f"{INVISIBLE} dans « objet » : U+D800"),
+    "signataire-largeur-nulle": (replaced("nom: PASCAL", 'nom: "PAS\\u200bCAL"'), SHOWN, 6,
+                                 f"{INVISIBLE} dans « signataire.nom » : U+200B"),
+    "signataire-bloc-bidi": (replaced(SIGNATAIRE, BLOCK_SIGNATAIRE.replace("Maire", '"Maire\\u202e"')), SHOWN, 9,
+                             f"{INVISIBLE} dans « signataire.qualite » : U+202E"),
+    "transmission-ar-isolat": (replaced(TRANSMISSION, BLOCK_TRANSMISSION.replace('ar: "066', 'ar: "\\u2066066')),
+                               SHOWN, 12, f"{INVISIBLE} dans « transmission.ar » : U+2066"),
+    "delegation-marque-droite": (replaced("deliberation: 2020-06-11", 'deliberation: "2020-06-11\\u200f"'), SHOWN, 8,
+                                 f"{INVISIBLE} dans « delegation.deliberation » : U+200F"),
+    "publication-bom-interne": (replaced("publication: {date: 2025-06-02}", 'publication: {date: "2025\\ufeff-06-02"}'),
+                                SHOWN, 9, f"{INVISIBLE} dans « publication.date » : U+FEFF"),
+    "annexe-titre-c1": (with_front('annexes:\n  - fichier: c.pdf\n    titre: "Plan\\x9b"\n'), SHOWN, 13,
+                        f"{INVISIBLE} dans « annexes.titre » : U+009B"),
+    "note-echappement": (with_front('note: "Lire \\e[31m"\n'), SHOWN, 11, f"{INVISIBLE} dans « note » : U+001B"),
+    # Characters written as such in the file: named with their line, before YAML's English message.
+    "objet-tabulation-verticale-brute": (replaced(OBJET, "objet: Convention\vENT"), SHOWN, 5,
+                                         f"{INVISIBLE} dans « objet » : U+000B"),
+    "objet-bidi-brut": (replaced(OBJET, "objet: Convention \u202eTNE"), SHOWN, 5, f"{INVISIBLE} dans « objet » : U+202E"),
+    "commentaire-bidi": (with_front("# fin \u2067 de l'en-tête\n"), SHOWN, 11, f"{INVISIBLE} dans cette ligne de l'en-tête"),
+    "nel-brut": (replaced("nom: PASCAL", "nom: PAS\x85CAL"), SHOWN, 6, f"{INVISIBLE} dans « signataire"),
+    # The text of the act and of a Markdown annex.
+    "texte-bidi": (VALID_DECISION + "\nArticle 2 : montant \u202e0001\u202c euros.\n", SHOWN, 17,
+                   f"{INVISIBLE} dans le texte de l'acte : U+202E"),
+    "texte-controle": (VALID_DECISION + "\nArticle 2 : \x1b[2J texte.\n", SHOWN, 17,
+                       f"{INVISIBLE} dans le texte de l'acte : U+001B"),
+    "annexe-md-bidi": (_markdown_annex("# Convention\n\nArticle 1 : \u2067isolat\u2069.\n"), "acts/2025/convention.md",
+                       3, f"{INVISIBLE} dans le texte de l'annexe : U+2067"),
+    # Absurd numbers and hostile YAML.
+    "numero-5000-chiffres": (replaced("numero: 11", "numero: " + "7" * 5000), SHOWN, 3,
+                             "« numero » est démesuré (nombre de 5000 chiffres"),
+    "numero-zeros-5000": (replaced("numero: 11", "numero: " + "0" * 5000 + "11"), SHOWN, 3, "« numero » est démesuré"),
+    "numero-1e400": (replaced("numero: 11", "numero: 1e400"), SHOWN, 3, "« numero » doit être un nombre entier"),
+    "numero-chiffres-arabes": (replaced("numero: 11", "numero: ١١"), SHOWN, 3, "« numero » doit être un nombre entier"),
+    "alinea-immense": (replaced("alinea: 4", "alinea: " + "9" * 4400), SHOWN, 8, "« delegation.alinea » est démesuré"),
+    "annee-immense": (replaced("date: 2025-05-30", "date: 99999999999-05-30"), SHOWN, 4,
+                      "n'est pas une date au format AAAA-MM-JJ"),
+    "date-fuseau": (replaced("date: 2025-05-30", "date: 2025-05-30T10:00:00+02:00"), SHOWN, 4,
+                    "n'est pas une date au format AAAA-MM-JJ"),
+    "etiquette-sur-bloc": (replaced(SIGNATAIRE, "signataire: !!python/object:os.system {prenom: P, nom: Q, qualite: M}"),
+                           SHOWN, 6, "étiquette YAML « tag:yaml.org,2002:python/object:os.system » interdite"),
+    "binaire": (replaced('matiere: "8.1"', "matiere: !!binary OC4x"), SHOWN, 7, "étiquette YAML"),
+    # Values cut by a « # » YAML reads as a comment.
+    "objet-coupe": (replaced(OBJET, "objet: Contrat #2 d'entretien"), SHOWN, 5,
+                    "« objet » est coupé : YAML lit tout ce qui suit « # » comme un commentaire, la valeur publiée "
+                    "serait « Contrat » au lieu de « Contrat #2 d'entretien »"),
+    "nom-coupe-bloc": (replaced(SIGNATAIRE, BLOCK_SIGNATAIRE.replace("PASCAL", "PASCAL #maire")), SHOWN, 8,
+                       "« signataire.nom » est coupé"),
+    "titre-annexe-coupe": (with_front("annexes:\n  - fichier: c.pdf\n    titre: Plan n° #3\n"), SHOWN, 13,
+                           "« annexes.titre » est coupé"),
+    "objet-coupe-sur-deux-lignes": (replaced(OBJET, "objet: Convention ENT\n  école 2025 #2026"), SHOWN, 5,
+                                    "« objet » est coupé"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_field_fails_cleanly(register, name):
+    assert_fails_cleanly(register, *CASES[name])
+
+
+@pytest.mark.parametrize("line, value", [
+    ("objet: Contrat #2 d'entretien", "Contrat #2 d'entretien"),
+    ('objet: Salle "Jean Moulin" #3', 'Salle "Jean Moulin" #3'),
+    ("  nom: PASCAL #maire", "PASCAL #maire"),
+])
+def test_the_proposed_line_is_valid_yaml_keeping_the_whole_text(project, line, value):
+    text = replaced(OBJET, line) if line.startswith("objet") else \
+        replaced(SIGNATAIRE, BLOCK_SIGNATAIRE.replace("  nom: PASCAL", line))
+    project.add(ACT, text)
+    out = project.registre("check").stdout
+    proposed = re.search(r"la ligne devient : (.*)\.$", out, re.M)
+    assert proposed, out
+    assert yaml.safe_load(proposed.group(1)) == {line.split(":")[0].strip(): value}
+
+
+def test_what_yaml_allows_stays_allowed(project):
+    """A quoted « # », a comment after a number, several lines in « note », an emoji
+    with its zero-width joiner in the text: all published whole."""
+    project.add(ACT, replaced(OBJET, "objet: \"Contrat #2 d'entretien\"").replace(
+        "numero: 11", "numero: 11  # numéro suivant").replace(
+        "---\n\n#", "note: |\n  Première ligne de la note.\n  Seconde ligne.\n---\n\n#", 1)
+        + "\nArticle 2 : famille \U0001F468\u200d\U0001F469\u200d\U0001F467.\n")
+    check = project.registre("check")
+    assert check.returncode == 0, check.stdout
+    build = project.build()
+    assert build.returncode == 0, build.stderr
+    page = project.page("actes/decision-2025-11/")
+    assert "Contrat #2 d&#39;entretien" in page or "Contrat #2 d'entretien" in page
+    assert "Seconde ligne" in page and "\U0001F468\u200d\U0001F469" in page
