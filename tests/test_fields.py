@@ -29,6 +29,18 @@ def _markdown_annex(text: str):
     return prepare
 
 
+def _annexes(*files: str):
+    """The act lists ``files`` as annexes (relative to acts/2025/), each file written."""
+    def prepare(proj):
+        proj.add(ACT, with_front("annexes:\n" + "".join(f"  - fichier: \"{name}\"\n" for name in files)))
+        for name in files:
+            if name.endswith(".md"):
+                proj.add(f"2025/{name}", "# Annexe\n\nTexte.\n")
+            else:
+                proj.add_bytes(f"2025/{name}", b"%PDF-1.4\n% " + name.encode() + b"\n%%EOF\n")
+    return prepare
+
+
 # name: (content of the act file or function preparing the register, file named, line, words)
 CASES = {
     # Characters written through YAML escapes (the checker used to let them through).
@@ -87,6 +99,18 @@ CASES = {
                            "« annexes.titre » est coupé"),
     "objet-coupe-sur-deux-lignes": (replaced(OBJET, "objet: Convention ENT\n  école 2025 #2026"), SHOWN, 5,
                                     "« objet » est coupé"),
+    # Two annexes published at one address: one would silently replace the other.
+    "annexes-casse": (_annexes("Plan.pdf", "plan.pdf"), SHOWN, 13,
+                      "l'annexe « 2025/plan.pdf » serait publiée à la même adresse que « 2025/Plan.pdf » "
+                      "(« actes/decision-2025-11/annexes/plan.pdf »)"),
+    "annexes-deux-dossiers": (_annexes("a/plan.pdf", "b/plan.pdf"), SHOWN, 12,
+                              "l'annexe « 2025/a/plan.pdf » serait publiée à la même adresse que « 2025/b/plan.pdf »"),
+    "annexes-page-et-pdf": (_annexes("tarifs.pdf.md", "tarifs.pdf"), SHOWN, 12,
+                            "serait publiée à la même adresse que « 2025/tarifs.pdf »"),
+    "annexes-unicode": (_annexes("\u00e9t\u00e9.pdf", "e\u0301te\u0301.pdf"), SHOWN, 13,
+                        "serait publiée à la même adresse"),
+    "annexe-deux-fois": (_annexes("plan.pdf", "plan.pdf"), SHOWN, 13,
+                         "l'annexe « 2025/plan.pdf » est listée deux fois (déjà ligne 12)"),
 }
 
 
@@ -124,3 +148,70 @@ def test_what_yaml_allows_stays_allowed(project):
     page = project.page("actes/decision-2025-11/")
     assert "Contrat #2 d&#39;entretien" in page or "Contrat #2 d'entretien" in page
     assert "Seconde ligne" in page and "\U0001F468\u200d\U0001F469" in page
+
+
+HOSTILE_NAMES = ("plan #2.pdf", "tarifs?.pdf", "100%.pdf", "a%20b.pdf", "été 2025.pdf", "note #1.md",
+                 "remise 50%?.md")
+
+
+@pytest.fixture(scope="module")
+def hostile_annexes(tmp_path_factory):
+    from conftest import Project
+    proj = Project(tmp_path_factory.mktemp("annexes") / "registre")
+    _annexes(*HOSTILE_NAMES)(proj)
+    build = proj.build()
+    assert build.returncode == 0, build.stdout + build.stderr
+    return proj
+
+
+def _resolves_to(proj, base: str, href: str):
+    """The file of site/ a link points to, as a browser resolves it: relative to the page's
+    address, fragment and query cut off, then percent-decoded."""
+    from urllib.parse import unquote, urljoin, urlsplit
+    url = urlsplit(urljoin("https://registre.test/" + base, href))
+    assert not url.fragment and not url.query, href
+    path = proj.site / unquote(url.path).lstrip("/")
+    return path / "index.html" if url.path.endswith("/") else path
+
+
+def test_annex_links_with_hostile_names_lead_to_their_file(hostile_annexes):
+    proj = hostile_annexes
+    page = proj.page("actes/decision-2025-11/")
+    links = dict(re.findall(r'<a href="([^"]*annexes/[^"]*)"[^>]*>([^<]*)</a>', page))
+    assert len(links) == len(HOSTILE_NAMES), links
+    for href in links:
+        target = _resolves_to(proj, "actes/decision-2025-11/", href)
+        assert target.is_file(), (href, target)
+    for name in HOSTILE_NAMES:
+        source = proj.acts / "2025" / name
+        published = proj.site / "actes/decision-2025-11/annexes" / (name[:-3] + "/index.html" if name.endswith(".md")
+                                                                   else name)
+        assert any(_resolves_to(proj, "actes/decision-2025-11/", h) == published for h in links), name
+        if not name.endswith(".md"):
+            assert published.read_bytes() == source.read_bytes()
+    import json
+    records = json.loads((proj.site / "donnees/actes.json").read_text(encoding="utf-8"))["actes"]
+    for item in records[0]["annexes"]:
+        assert _resolves_to(proj, "", item["url"].replace("https://registre.test/", "/")).is_file(), item
+
+
+@pytest.mark.browser
+def test_annex_links_work_in_chromium(hostile_annexes):
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, Server
+    from playwright.sync_api import sync_playwright
+    server = Server(hostile_annexes.site)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(server.url + "actes/decision-2025-11/")
+            hrefs = page.eval_on_selector_all("a[href*='annexes/']", "links => links.map(a => a.href)")
+            assert len(hrefs) == len(HOSTILE_NAMES), hrefs
+            for href in hrefs:
+                response = page.request.get(href)
+                assert response.status == 200, href
+                body = response.body()
+                assert body.startswith(b"%PDF") or b"Annexe" in body, href
+            browser.close()
+    finally:
+        server.close()

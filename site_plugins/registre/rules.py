@@ -7,6 +7,7 @@ Each rule is a function ``(register) -> Iterable[Diagnostic]`` listed in
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from datetime import timedelta
 from typing import Callable, Iterable
@@ -17,7 +18,7 @@ from .dates import format_date
 from .diagnostics import Diagnostic, error, warning
 from .html_policy import check_body, rule_html_annexes
 from .integrity import rule_integrity
-from .model import Act, ActType, Portee, TransmissionStatus
+from .model import Act, ActType, Annex, Portee, TransmissionStatus
 from .nomenclature import rule_matiere_nomenclature
 from .original_pdf import rule_original_pdf
 from .paths import check_inside
@@ -144,6 +145,30 @@ def rule_files(register: Register) -> Iterable[Diagnostic]:
             elif not act.original.lower().endswith(".pdf"):
                 yield error(path, act.line_of("original"), "l'original signé doit être un fichier PDF.",
                             "numérisez l'acte signé en PDF.", "original.format")
+
+
+def rule_annex_addresses(register: Register) -> Iterable[Diagnostic]:
+    """Two annexes of one act never publish to the same address: the second would replace the
+    first on the site while both are sealed.  Addresses equal but for letter case or Unicode
+    normalisation count as the same (a server on Windows or macOS makes them one file)."""
+    from .site import annex_uri  # where annexes are published is decided there
+
+    for act in register.acts:
+        by_address: dict[str, list[Annex]] = defaultdict(list)
+        for annex in act.annexes:
+            address = unicodedata.normalize("NFC", annex_uri(act, annex).rstrip("/")).casefold()
+            by_address[address].append(annex)
+        for annexes in by_address.values():
+            if len(annexes) < 2:
+                continue
+            for annex in annexes:
+                others = " et ".join(f"« {o.path} »" for o in annexes if o is not annex)
+                yield error(_where(register, act), act.line_of(f"annexes.{annex.path}"),
+                            f"l'annexe « {annex.path} » serait publiée à la même adresse que {others} "
+                            f"(« {annex_uri(act, annex)} ») : l'une remplacerait l'autre sur le site.",
+                            "renommez l'un des fichiers : les majuscules ne suffisent pas à distinguer deux noms, "
+                            "et deux annexes d'un même acte ne peuvent pas porter le même nom, même dans deux "
+                            "dossiers.", "annexe.address")
 
 
 def rule_recours(register: Register) -> Iterable[Diagnostic]:
@@ -313,7 +338,7 @@ def rule_donne_acte(register: Register) -> Iterable[Diagnostic]:
 
 
 RULES: tuple[Rule, ...] = (
-    rule_act_text, rule_dates_order, rule_transmission, rule_vote, rule_files, rule_recours,
+    rule_act_text, rule_dates_order, rule_transmission, rule_vote, rule_files, rule_annex_addresses, rule_recours,
     rule_numbering, rule_filename, rule_references, rule_donne_acte, rule_matiere_nomenclature,
     rule_placeholders, rule_original_pdf, rule_integrity, rule_html_annexes, rule_personal_data_annexes,
     rule_characters_annexes,

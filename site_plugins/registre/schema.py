@@ -575,6 +575,10 @@ def _read_annexes(r: _Reader, node: yaml.Node, source_rel: str) -> list[Annex]:
             r.err(line_node, f"annexe « {raw[:80]} » : seuls les fichiers PDF et Markdown (.md) sont acceptés.",
                   "convertissez l'annexe en PDF.", "annexe.format")
             continue
+        if f"annexes.{path}" in r.lines:
+            r.err(line_node, f"l'annexe « {path} » est listée deux fois (déjà ligne {r.lines[f'annexes.{path}']}).",
+                  "retirez la ligne en double.", "annexe.duplicate")
+            continue
         annexes.append(Annex(path=path, titre=titre))
         r.lines[f"annexes.{path}"] = r.line(line_node)
     return annexes
