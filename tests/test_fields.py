@@ -41,6 +41,13 @@ def _annexes(*files: str):
     return prepare
 
 
+def _stray(name: str):
+    """A copy of a valid act (numbered 12) left in acts/2025/ under ``name``."""
+    def prepare(proj):
+        proj.add(f"2025/{name}", VALID_DECISION.replace("numero: 11", "numero: 12"))
+    return prepare
+
+
 # name: (content of the act file or function preparing the register, file named, line, words)
 CASES = {
     # Characters written through YAML escapes (the checker used to let them through).
@@ -111,6 +118,18 @@ CASES = {
                         "serait publiée à la même adresse"),
     "annexe-deux-fois": (_annexes("plan.pdf", "plan.pdf"), SHOWN, 13,
                          "l'annexe « 2025/plan.pdf » est listée deux fois (déjà ligne 12)"),
+    # File names: an act that cannot be named in a message, or that is never read.
+    "nom-avec-retour-ligne": (_stray("decision-2025\n-12.md"), "acts/2025/decision-2025<U+000A>-12.md", 1,
+                              "le nom de ce fichier (ou de son dossier) contient un caractère invisible : U+000A"),
+    "nom-avec-bidi": (_stray("decision-2025-12\u202edm.md"), "acts/2025/decision-2025-12<U+202E>dm.md", 1,
+                      "contient un caractère invisible : U+202E"),
+    "dossier-avec-tabulation": (_stray("pieces\t/decision-2025-12.md"), "acts/2025/pieces<U+0009>/decision-2025-12.md",
+                                1, "contient un caractère invisible : U+0009"),
+    "md-txt": (_stray("decision-2025-12.md.txt"), "acts/2025/decision-2025-12.md.txt", 1,
+               "« decision-2025-12.md.txt » n'est pas lu : seul un fichier dont le nom finit exactement par « .md » "
+               "est un acte (cet acte ne serait pas publié)"),
+    "md-majuscules": (_stray("decision-2025-12.MD"), "acts/2025/decision-2025-12.MD", 1, "n'est pas lu"),
+    "markdown": (_stray("decision-2025-12.markdown"), "acts/2025/decision-2025-12.markdown", 1, "n'est pas lu"),
 }
 
 
@@ -148,6 +167,23 @@ def test_what_yaml_allows_stays_allowed(project):
     page = project.page("actes/decision-2025-11/")
     assert "Contrat #2 d&#39;entretien" in page or "Contrat #2 d'entretien" in page
     assert "Seconde ligne" in page and "\U0001F468\u200d\U0001F469" in page
+
+
+def test_backups_and_other_files_in_acts_are_warnings(register):
+    """A backup copy or a document that is neither an act nor an annex is not published:
+    staff are told (warning), the publication goes on; PDFs (annexes, originals) are silent."""
+    for name in ("decision-2025-11.md~", "decision-2025-11.md.bak", "~$cision.docx", "brouillon.docx"):
+        _stray(name)(register)
+    register.add_bytes("2025/plan.pdf", b"%PDF-1.4\n%%EOF\n")
+    check = register.registre("check")
+    assert check.returncode == 0, check.stdout
+    for name in ("decision-2025-11.md~", "decision-2025-11.md.bak", "~$cision.docx"):
+        assert f"acts/2025/{name}:1: avertissement: copie de sauvegarde ou fichier temporaire dans acts/ : " \
+               "il n'est pas lu. Correction : supprimez-le" in check.stdout, check.stdout
+    assert "acts/2025/brouillon.docx:1: avertissement: « brouillon.docx » n'est ni un acte (.md) ni une annexe " \
+           "(.pdf) : il n'est pas publié." in check.stdout
+    assert "plan.pdf" not in check.stdout
+    assert register.build().returncode == 0
 
 
 HOSTILE_NAMES = ("plan #2.pdf", "tarifs?.pdf", "100%.pdf", "a%20b.pdf", "été 2025.pdf", "note #1.md",

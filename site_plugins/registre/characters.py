@@ -78,3 +78,8 @@ def forbidden_lines(text: str, pattern: re.Pattern[str]) -> list[tuple[int, str]
     for match in pattern.finditer(text):
         found.setdefault(text.count("\n", 0, match.start()), match.group(0))
     return sorted(found.items())
+
+
+def printable_name(name: str) -> str:
+    """A file name as it can be shown in a message: each forbidden character written « <U+000A> »."""
+    return FORBIDDEN_IN_NAMES.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", name)
