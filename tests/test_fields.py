@@ -251,3 +251,142 @@ def test_annex_links_work_in_chromium(hostile_annexes):
             browser.close()
     finally:
         server.close()
+
+
+# -- French a secretary reads ---------------------------------------------------
+
+BLOCK_ACT = """\
+---
+type: deliberation
+numero: 3
+date: 2025-05-20
+objet: Tarifs de la cantine
+signataire:
+  prenom: Patrick
+  nom: PASCAL
+  qualite: Maire
+matiere: "7.1"
+vote:
+  presents: 10
+  votants: 011
+  pour: 10
+  contre: 0
+  abstentions: 0
+notification:
+  jour: 2025-05-21
+masquer:
+  nom: DUPONT
+---
+
+Texte.
+"""
+FLOW_ACT = """\
+---
+type: decision
+numero: 12
+date: 2025-05-30
+objet: Convention
+signataire: {prenom: Patrick, nom: PASCAL, qualite: Maire}
+publication: {date: 30/05/2025}
+masquer: {nom: DUPONT}
+---
+
+Texte.
+"""
+SNIPPET_KEY_RE = re.compile(r"« ([a-z_]+(?:\.[a-z_]+)*: [^«»]*?) »")
+
+
+def proposed_snippets(fix: str) -> list[str]:
+    """The YAML a fix proposes: its lines indented by four spaces (one snippet per run of such
+    lines), and the « key: value » written inline."""
+    snippets, current = [], []
+    for line in fix.split("\n")[1:] + [""]:
+        if line.startswith("    "):
+            current.append(line[4:])
+        elif current:
+            snippets.append("\n".join(current))
+            current = []
+    return snippets + SNIPPET_KEY_RE.findall(fix.split("\n")[0])
+
+
+def _keys(value, prefix=""):
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield str(key)
+            yield from _keys(child)
+
+
+@pytest.mark.parametrize("text, flow, expected", [
+    (BLOCK_ACT, False, {"transmission.missing", "publication.missing", "value.leading_zero", "type.list",
+                        "key.unknown", "key.required"}),
+    (FLOW_ACT, True, {"transmission.missing", "delegation.missing", "date.format", "type.list"}),
+    (VALID_DECISION, True, {"recours.config"}),
+])
+def test_every_proposed_snippet_is_valid_yaml_in_the_files_style(project, text, flow, expected):
+    import json
+    project.add("2025/acte.md", text)
+    project.write_config(project.root.joinpath("mkdocs.yml").read_text(encoding="utf-8")
+                         .replace("      tribunal:\n        nom: tribunal administratif de Montpellier\n"
+                                  "        adresse: 6 rue Pitot, 34063 Montpellier Cedex 2\n", ""))
+    check = project.registre("check", "--format", "json")
+    diags = json.loads(check.stdout)
+    codes = {d["code"] for d in diags}
+    assert expected <= codes, codes
+    found = 0
+    for diag in diags:
+        for snippet in proposed_snippets(diag["fix"]):
+            value = yaml.safe_load(snippet)
+            assert isinstance(value, dict), (diag, snippet)
+            assert not [k for k in _keys(value) if "." in k], (diag, snippet)  # never « publication.date: … »
+            if ("\n" in snippet or "{" in snippet) and diag["code"] != "recours.config":  # mkdocs.yml: blocks
+                assert ("{" in snippet) is flow and ("\n" in snippet) is not flow, (diag, snippet)
+            found += 1
+    assert found >= len(expected)
+    transmission = next((d["fix"] for d in diags if d["code"] == "transmission.missing"), None)
+    if transmission is None:
+        tribunal = next(d["fix"] for d in diags if d["code"] == "recours.config")
+        assert yaml.safe_load(proposed_snippets(tribunal)[0])["tribunal"]["nom"] == "tribunal administratif de …"
+    elif flow:
+        assert '\n    transmission: {date: AAAA-MM-JJ, ar: "DDD-SIREN-AAAAMMJJ-NUMERO-NATURE"}\n  ou\n' in transmission
+    else:
+        assert '\n    transmission:\n      date: AAAA-MM-JJ\n      ar: "DDD-SIREN-AAAAMMJJ-NUMERO-NATURE"\n  ou\n' \
+            in transmission
+
+
+def test_numbering_messages_agree_with_the_act(project):
+    """« arrêté n°2 daté du … avant le n°1 », « délibération n°2 datée du … avant la n°1 »."""
+    arrete = VALID_DECISION.replace("type: decision", "type: arrete").replace(
+        "delegation: {deliberation: 2020-06-11, alinea: 4}\n", "portee: reglementaire\n").replace(
+        "DEC2025_11-AU", "ARR2025_1-AR")
+    project.add("2025/arrete-2025-1.md", arrete.replace("numero: 11", "numero: 1"))
+    project.add("2025/arrete-2025-2.md", arrete.replace("numero: 11", "numero: 2").replace(
+        "date: 2025-05-30", "date: 2025-05-20").replace("20250530-ARR2025_1", "20250520-ARR2025_2"))
+    project.add("2025/decision-2025-11.md", VALID_DECISION)
+    project.add("2025/decision-2025-12.md", VALID_DECISION.replace("numero: 11", "numero: 12").replace(
+        "date: 2025-05-30", "date: 2025-05-20").replace("20250530-DEC2025_11", "20250520-DEC2025_12"))
+    out = project.registre("check").stdout
+    assert "arrêté n°2 daté du 20 mai 2025, avant le n°1 (30 mai 2025)" in out, out
+    assert "décision du maire n°12 datée du 20 mai 2025, avant la n°11 (30 mai 2025)" in out, out
+    assert "arrêté n°2 datée" not in out
+
+
+@pytest.mark.parametrize("quoted, unquoted, line, value", [
+    ('siret: "21660228400012"', "siret: 21660228400012", 12, "21660228400012"),
+    ('departement: "66"', "departement: 01  # Ain", 13, "01"),
+    ('departement: "66"', "departement: 66", 13, "66"),
+])
+def test_unquoted_code_in_mkdocs_yml_is_a_french_error(project, quoted, unquoted, line, value):
+    from conftest import DEMO_TODAY, MKDOCS_YML
+    text = MKDOCS_YML.format(today=DEMO_TODAY)
+    assert text.split("\n")[line - 1].strip() == quoted
+    project.write_config(text.replace(quoted, unquoted))
+    project.add(ACT, VALID_DECISION)
+    key = quoted.split(":")[0]
+    for result in (project.registre("check"), project.build()):
+        out = result.stdout + result.stderr
+        assert result.returncode != 0 and "Traceback" not in out and "Expected type" not in out, out
+        found = re.search(rf"mkdocs\.yml:{line}: erreur: « {key}: {value} » n'est pas entre guillemets.*"
+                          r"Correction : écrivez « (.*?) » \(entre guillemets\)", out)
+        assert found, out
+        assert yaml.safe_load(found.group(1)) == {key: value}
+    assert not project.site.exists()

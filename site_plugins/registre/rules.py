@@ -25,6 +25,7 @@ from .paths import check_inside
 from .personal_data import personal_data_in_act, rule_personal_data_annexes
 from .placeholders import placeholders_in_act, rule_placeholders
 from .register import Register, display_path
+from .schema import shown_yaml, yaml_mapping
 
 Rule = Callable[[Register], Iterable[Diagnostic]]
 
@@ -190,7 +191,9 @@ def rule_recours(register: Register) -> Iterable[Diagnostic]:
         elif not tribunal.adresse or "tribunal" not in tribunal.nom.lower():
             yield error(path, act.line_of(""),
                         "mention des voies de recours impossible : le tribunal administratif n'est pas "
-                        "configuré.", "renseignez « tribunal: {nom: …, adresse: …} » dans mkdocs.yml.",
+                        "configuré.", "renseignez le tribunal sous « registre: » dans mkdocs.yml :"
+                        + shown_yaml(yaml_mapping("tribunal", [("nom", "tribunal administratif de …"),
+                                                               ("adresse", "…")], flow=False)),
                         "recours.config")
 
 
@@ -279,8 +282,9 @@ def rule_numbering(register: Register) -> Iterable[Diagnostic]:
             act = by_number[numero][0]
             if previous is not None and act.date < previous.date:
                 yield warning(_where(register, act), act.line_of("numero"),
-                              f"{act.type.label.lower()} n°{numero} datée du {format_date(act.date)}, avant la "
-                              f"n°{previous.numero} ({format_date(previous.date)}) : les actes sont inscrits "
+                              f"{act.type.label.lower()} n°{numero} {act.type.agree('daté')} du "
+                              f"{format_date(act.date)}, avant {act.type.article} n°{previous.numero} "
+                              f"({format_date(previous.date)}) : les actes sont inscrits "
                               "par ordre de date (L2121-23, L2122-29 CGCT).",
                               "vérifiez le numéro ou la date.", "numero.order")
             previous = act
@@ -314,7 +318,7 @@ def rule_references(register: Register) -> Iterable[Diagnostic]:
                                 "ne citez que des décisions du maire (type decision).", "donne_acte.type")
                 elif target.date > act.date:
                     yield error(path, act.line_of(key),
-                                f"« {key} » cite « {ident} », daté du {format_date(target.date)}, après cet acte "
+                                f"« {key} » cite « {ident} », {target.type.agree('daté')} du {format_date(target.date)}, après cet acte "
                                 f"({format_date(act.date)}).",
                                 "un acte ne peut porter que sur un acte antérieur.", "reference.order")
 

@@ -76,6 +76,9 @@ class _Reader:
         self.diags: list[Diagnostic] = []
         self.lines: dict[str, int] = {"": 1}
         self.yaml_lines: list[str] | None = None
+        # Blocks between braces (« signataire: {prenom: …} ») rather than indented: fixes follow suit.
+        front = source.front.value if isinstance(source.front, yaml.MappingNode) else []
+        self.flow = any(isinstance(v, yaml.MappingNode) and v.flow_style for _, v in front)
 
     # -- plumbing -------------------------------------------------------
     def line(self, node: yaml.Node) -> int:
@@ -210,9 +213,9 @@ class _Reader:
                      "value.range")
             return None
         if len(value) > 1 and value.startswith("0"):
-            self.err(node, f"« {key}: {value} » commence par un zéro : YAML le lirait comme un nombre "
+            self.err(node, f"« {key.rsplit('.', 1)[-1]}: {value} » commence par un zéro : YAML le lirait comme un nombre "
                            f"octal ({_octal_reading(value)}).",
-                     f"écrivez « {key}: {int(value)} » sans zéro initial.", "value.leading_zero")
+                     f"écrivez « {key.rsplit('.', 1)[-1]}: {int(value)} » sans zéro initial.", "value.leading_zero")
             return None
         number = int(value)
         if number < minimum:
@@ -235,7 +238,7 @@ class _Reader:
         match = DATE_RE.match(value)
         if not match:
             self.err(node, f"« {key} » : « {value[:40]} » n'est pas une date au format AAAA-MM-JJ.",
-                     f"écrivez par exemple « {key}: 2025-05-30 ».", "date.format")
+                     f"écrivez par exemple « {key.rsplit('.', 1)[-1]}: 2025-05-30 ».", "date.format")
             return None
         try:
             parsed = date(int(match[1]), int(match[2]), int(match[3]))
@@ -272,8 +275,9 @@ class _Reader:
         elif isinstance(node, yaml.SequenceNode):
             items = node.value
         else:
-            self.err(node, f"« {key} » doit être une liste.",
-                     f"écrivez « {key}: [valeur1, valeur2] ».", "type.list")
+            example = f"{key}: [valeur1, valeur2]" if self.flow else f"{key}:\n  - valeur1\n  - valeur2"
+            self.err(node, f"« {key} » doit être une liste.", "écrivez une valeur par ligne :" + shown_yaml(example),
+                     "type.list")
             return []
         result = []
         for item in items:
@@ -299,7 +303,9 @@ class _Reader:
         if children is None:
             return None
         if "date" not in children:
-            self.err(node, f"« {key} » doit contenir une « date ».", f"écrivez « {key}: {{date: 2025-06-02}} ».",
+            self.err(node, f"« {key} » doit contenir une « date ».",
+                     "écrivez la date :" + shown_yaml(yaml_mapping(key, [("date", "2025-06-02")],
+                                                                   bool(getattr(node, "flow_style", False)))),
                      "key.required")
             return None
         return self.date(children["date"], f"{key}.date")
@@ -308,11 +314,16 @@ class _Reader:
         ok = True
         for key in keys:
             if key not in children:
-                self.err(where_line, f"{KEY_LABELS.get(key, key).capitalize()} manque ({act_label}) : "
+                self.err(where_line, f"{_capitalised(KEY_LABELS.get(key, key))} manque ({act_label}) : "
                                      f"clé « {key} » absente.",
-                         _required_fix(key), f"{key}.missing")
+                         required_fix(key, self.flow), f"{key}.missing")
                 ok = False
         return ok
+
+
+def _capitalised(text: str) -> str:
+    """First letter in capitals, the others as written (« l'État » stays so)."""
+    return text[:1].upper() + text[1:]
 
 
 def quoted(text: str) -> str:
@@ -329,21 +340,52 @@ def _octal_reading(value: str) -> str:
         return "une autre valeur"
 
 
-def _required_fix(key: str) -> str:
-    return {
-        "transmission": "ajoutez « transmission: {date: AAAA-MM-JJ, ar: \"DDD-SIREN-AAAAMMJJ-NUMERO-NATURE\"} », "
-                        "ou « transmission: {non_requise: \"motif\"} », ou « transmission: {en_attente: true} ».",
-        "signataire": "ajoutez « signataire: {prenom: …, nom: …, qualite: Maire} ».",
-        "delegation": "ajoutez « delegation: {deliberation: AAAA-MM-JJ, alinea: 4} » (date de la délibération "
-                      "du conseil donnant délégation, alinéa de l'article L2122-22).",
-        "portee": "ajoutez « portee: reglementaire », « portee: individuel » ou « portee: espece ».",
-        "notification": "ajoutez « notification: {date: AAAA-MM-JJ} » (date de notification à l'intéressé).",
-        "publication": "ajoutez « publication: {date: AAAA-MM-JJ} » (date de mise en ligne).",
-        "type": "ajoutez « type: deliberation », « type: arrete » ou « type: decision ».",
-        "numero": "ajoutez « numero: 12 » (numéro dans l'année et le type ; « registre new » le calcule).",
-        "date": "ajoutez « date: AAAA-MM-JJ » (date de signature ou de séance).",
-        "objet": "ajoutez « objet: … » sur une ligne.",
-    }.get(key, f"ajoutez la clé « {key} ».")
+# Blocks the fixes propose, as (key, [(sub-key, example value)]).
+EXAMPLE_BLOCKS = {
+    "transmission": [[("date", "AAAA-MM-JJ"), ("ar", '"DDD-SIREN-AAAAMMJJ-NUMERO-NATURE"')],
+                     [("non_requise", '"motif"')], [("en_attente", "true")]],
+    "signataire": [[("prenom", "…"), ("nom", "…"), ("qualite", "Maire")]],
+    "delegation": [[("deliberation", "AAAA-MM-JJ"), ("alinea", "4")]],
+    "notification": [[("date", "AAAA-MM-JJ")]],
+    "publication": [[("date", "AAAA-MM-JJ")]],
+}
+REQUIRED_NOTES = {
+    "transmission": "ajoutez la transmission au représentant de l'État (date et accusé de réception), ou le motif "
+                    "pour lequel elle n'est pas requise, ou « en_attente » :",
+    "signataire": "ajoutez le signataire :",
+    "delegation": "ajoutez la date de la délibération du conseil donnant délégation et l'alinéa de l'article "
+                  "L2122-22 :",
+    "notification": "ajoutez la date de notification à l'intéressé :",
+    "publication": "ajoutez la date de mise en ligne :",
+}
+REQUIRED_SCALARS = {
+    "portee": "ajoutez « portee: reglementaire », « portee: individuel » ou « portee: espece ».",
+    "type": "ajoutez « type: deliberation », « type: arrete » ou « type: decision ».",
+    "numero": "ajoutez « numero: 12 » (numéro dans l'année et le type ; « registre new » le calcule).",
+    "date": "ajoutez « date: AAAA-MM-JJ » (date de signature ou de séance).",
+    "objet": "ajoutez « objet: … » sur une ligne.",
+}
+
+
+def yaml_mapping(key: str, items: list[tuple[str, str]], flow: bool) -> str:
+    """``key`` holding ``items``, written as YAML: a block (one sub-key per line, indented
+    by two spaces) or, in a file that writes its blocks between braces, on one line."""
+    if flow:
+        return f"{key}: {{" + ", ".join(f"{name}: {value}" for name, value in items) + "}"
+    return f"{key}:" + "".join(f"\n  {name}: {value}" for name, value in items)
+
+
+def shown_yaml(*snippets: str) -> str:
+    """YAML snippets as a fix shows them: each on its own lines, indented by four spaces
+    (copy them without the indentation), alternatives separated by « ou »."""
+    return "\n  ou".join("\n" + "\n".join("    " + line for line in snippet.split("\n")) for snippet in snippets)
+
+
+def required_fix(key: str, flow: bool) -> str:
+    """The fix for a missing key, its example written in the file's own style."""
+    if key in EXAMPLE_BLOCKS:
+        return REQUIRED_NOTES[key] + shown_yaml(*(yaml_mapping(key, items, flow) for items in EXAMPLE_BLOCKS[key]))
+    return REQUIRED_SCALARS.get(key, f"ajoutez la clé « {key} ».")
 
 
 def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Act | None, list[Diagnostic]]:
@@ -419,11 +461,11 @@ def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Ac
     if portee is Portee.INDIVIDUEL:
         if "notification" not in top:
             r.err(head_line, "acte individuel sans date de notification : il devient exécutoire par sa "
-                             "notification à l'intéressé (L2131-1 II CGCT).", _required_fix("notification"),
+                             "notification à l'intéressé (L2131-1 II CGCT).", required_fix("notification", r.flow),
                   "notification.missing")
     elif "publication" not in top and act_type is not None:
         r.err(head_line, "la date de mise en ligne manque : clé « publication » absente (R2131-1 CGCT).",
-              _required_fix("publication") + " Pour un acte programmé, indiquez la date future.",
+              "pour un acte programmé, indiquez la date future ; " + required_fix("publication", r.flow),
               "publication.missing")
 
     delegation = None
@@ -444,7 +486,7 @@ def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Ac
     elif act_type is ActType.DECISION:
         r.err(head_line, "décision du maire sans délégation : une décision prise par délégation doit citer "
                          "la délibération qui la donne et l'alinéa de l'article L2122-22 CGCT.",
-              _required_fix("delegation"), "delegation.missing")
+              required_fix("delegation", r.flow), "delegation.missing")
 
     vote = None
     if "vote" in top:
