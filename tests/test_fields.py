@@ -148,7 +148,7 @@ def test_the_proposed_line_is_valid_yaml_keeping_the_whole_text(project, line, v
         replaced(SIGNATAIRE, BLOCK_SIGNATAIRE.replace("  nom: PASCAL", line))
     project.add(ACT, text)
     out = project.registre("check").stdout
-    proposed = re.search(r"la ligne devient : (.*)\.$", out, re.M)
+    proposed = re.search(r"la ligne devient : (.*?) \(un commentaire voulu se place sur sa propre ligne", out)
     assert proposed, out
     assert yaml.safe_load(proposed.group(1)) == {line.split(":")[0].strip(): value}
 
@@ -157,6 +157,7 @@ def test_what_yaml_allows_stays_allowed(project):
     """A quoted « # », a comment after a number, several lines in « note », an emoji
     with its zero-width joiner in the text: all published whole."""
     project.add(ACT, replaced(OBJET, "objet: \"Contrat #2 d'entretien\"").replace(
+        SIGNATAIRE, BLOCK_SIGNATAIRE.replace("nom: PASCAL", "nom: PASCAL  # À COMPLÉTER : nom du signataire")).replace(
         "numero: 11", "numero: 11  # numéro suivant").replace(
         "---\n\n#", "note: |\n  Première ligne de la note.\n  Seconde ligne.\n---\n\n#", 1)
         + "\nArticle 2 : famille \U0001F468\u200d\U0001F469\u200d\U0001F467.\n")

@@ -148,21 +148,20 @@ BACKUP_RE = re.compile(r"(~|\.(bak|old|orig|tmp|swp|sav))$|^~\$", re.I)
 ANNEX_SUFFIXES = (".pdf",)
 
 
-def name_problem(acts_root: Path, file: Path) -> Diagnostic | None:
-    """What is wrong with the name of a file of ``acts/``, or None: an invisible character
-    (the act could not be named in a message, nor found again), or a file the register
-    ignores while staff may believe it is published."""
-    rel = file.relative_to(acts_root).as_posix()
-    shown = printable_name(display_path(file))
+def name_problem(file: Path, rel: str) -> Diagnostic | None:
+    """What is wrong with the name of a file of ``acts/`` (``rel``: its path under acts/), or
+    None: an invisible character (the act could not be named in a message, nor found
+    again), or a file the register ignores while staff may believe it is published."""
+    name = file.name
     bad = FORBIDDEN_IN_NAMES.search(rel)
+    if bad is None and (name.endswith(".md") or name.lower().endswith(ANNEX_SUFFIXES)):
+        return None
+    shown = printable_name(display_path(file))
     if bad:
         return error(shown, 1, f"le nom de ce fichier (ou de son dossier) contient un caractère invisible : "
                                f"{describe(bad.group(0))}.",
                      "renommez le fichier (ou le dossier) avec des lettres, chiffres, tirets et points "
                      "seulement, par exemple « decision-2025-11.md ».", "file.name_character")
-    name = file.name
-    if name.endswith(".md") or name.lower().endswith(ANNEX_SUFFIXES):
-        return None
     if BACKUP_RE.search(name):
         return warning(shown, 1, "copie de sauvegarde ou fichier temporaire dans acts/ : il n'est pas lu.",
                        "supprimez-le (l'historique git garde les versions précédentes).", "file.backup")
@@ -202,7 +201,7 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
     for file in iter_act_files(acts_root, others):
         shown = display_path(file)
         rel = file.relative_to(acts_root).as_posix()
-        problem = name_problem(acts_root, file)
+        problem = name_problem(file, rel)
         if problem is not None:
             register.diagnostics.append(problem)
             continue
@@ -232,7 +231,8 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
             if read.text is not None:
                 register.text_diagnostics[read.act.source] = read.text
         declared.update(read.declared)
-    register.diagnostics.extend(filter(None, (name_problem(acts_root, file) for file in others)))
+    register.diagnostics.extend(filter(None, (name_problem(file, file.relative_to(acts_root).as_posix())
+                                              for file in others)))
     annexed = {annex.path for act in register.acts for annex in act.annexes} | declared
     for rel, diagnostic in headless:
         if rel in annexed:

@@ -18,6 +18,7 @@ from .frontmatter import SourceFile
 from .model import (Act, ActType, Annex, Delegation, Portee, Signataire, Transmission,
                     TransmissionStatus, Vote)
 from .paths import normalise_relative
+from .placeholders import MARKER
 
 TOP_KEYS = (
     "type", "numero", "date", "objet", "signataire", "matiere", "portee", "notification",
@@ -175,7 +176,9 @@ class _Reader:
 
     def cut_by_comment(self, node: yaml.ScalarNode, key: str) -> None:
         """A plain text value followed on its line by « # »: YAML read the rest as a comment
-        and dropped it (``objet: Contrat #2 d'entretien`` is « Contrat »)."""
+        and dropped it (``objet: Contrat #2 d'entretien`` is « Contrat »).  The comment
+        « # À COMPLÉTER : … » that ``registre new`` writes after an empty value may stay
+        once the value is typed before it (see the guide de saisie)."""
         if self.yaml_lines is None:
             self.yaml_lines = self.source.yaml_text.split("\n")
         end = node.end_mark
@@ -183,15 +186,17 @@ class _Reader:
             return
         line = self.yaml_lines[end.line]
         rest = line[end.column:]
-        if not rest.lstrip().startswith("#"):
-            return
+        comment = rest.lstrip()
+        if not comment.startswith("#") or comment[1:].lstrip().startswith(MARKER):
+            return  # no comment, or the one « registre new » wrote after the value to type
         start = node.start_mark
         whole = (node.value + rest).strip() if start.line == end.line else f"{node.value}{rest.rstrip()}"
         corrected = line[:start.column] + quoted(whole) if start.line == end.line else None
         self.err(node, f"« {key} » est coupé : YAML lit tout ce qui suit « # » comme un commentaire, la valeur "
                        f"publiée serait « {node.value[:80]} » au lieu de « {whole[:120]} ».",
                  "mettez le texte entre guillemets"
-                 + (f", la ligne devient : {corrected.strip()}" if corrected else "") + ".",
+                 + (f", la ligne devient : {corrected.strip()}" if corrected else "")
+                 + " (un commentaire voulu se place sur sa propre ligne, commençant par « # »).",
                  "value.comment")
 
     def integer(self, node: yaml.Node, key: str, *, minimum: int = 0) -> int | None:
