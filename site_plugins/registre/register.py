@@ -22,6 +22,7 @@ from .config import RegistreConfig
 from .diagnostics import Diagnostic, error, has_errors, warning
 from .donne_acte import DonneActeReport, donne_acte_report
 from .frontmatter import FrontMatterError, read_source
+from .ledger import LEDGER_NAME
 from .lifecycle import is_online
 from .model import Act, ActType
 from .schema import read_act
@@ -231,8 +232,8 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
             if read.text is not None:
                 register.text_diagnostics[read.act.source] = read.text
         declared.update(read.declared)
-    register.diagnostics.extend(filter(None, (name_problem(file, file.relative_to(acts_root).as_posix())
-                                              for file in others)))
+    register.diagnostics.extend(filter(None, (name_problem(file, rel) for file in others
+                                              if (rel := file.relative_to(acts_root).as_posix()) != LEDGER_NAME)))
     annexed = {annex.path for act in register.acts for annex in act.annexes} | declared
     for rel, diagnostic in headless:
         if rel in annexed:
