@@ -73,7 +73,9 @@ CASES = {
     "objet-tabulation-verticale-brute": (replaced(OBJET, "objet: Convention\vENT"), SHOWN, 5,
                                          f"{INVISIBLE} dans « objet » : U+000B"),
     "objet-bidi-brut": (replaced(OBJET, "objet: Convention \u202eTNE"), SHOWN, 5, f"{INVISIBLE} dans « objet » : U+202E"),
-    "commentaire-bidi": (with_front("# fin \u2067 de l'en-tête\n"), SHOWN, 11, f"{INVISIBLE} dans cette ligne de l'en-tête"),
+    "commentaire-bidi": (with_front("# fin : \u2067 de l'en-tête\n"), SHOWN, 11,
+                         f"{INVISIBLE} dans un commentaire de l'en-tête : U+2067"),
+    "ligne-sans-cle": (with_front("annexes:\n  - \u200bplan.pdf\n"), SHOWN, 12, f"{INVISIBLE} dans cette ligne"),
     "nel-brut": (replaced("nom: PASCAL", "nom: PAS\x85CAL"), SHOWN, 6, f"{INVISIBLE} dans « signataire"),
     # The text of the act and of a Markdown annex.
     "texte-bidi": (VALID_DECISION + "\nArticle 2 : montant \u202e0001\u202c euros.\n", SHOWN, 17,

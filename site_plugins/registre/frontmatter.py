@@ -238,8 +238,10 @@ def check_raw_characters(path: str, yaml_text: str, first_line: int) -> None:
         return
     index, char = found
     line_text = yaml_text.split("\n")[index]
-    key = line_text.split(":", 1)[0].strip(" -") if ":" in line_text else ""
-    where = f"« {FORBIDDEN_IN_RAW_YAML.sub('', key)} »" if key else "cette ligne de l'en-tête"
+    comment = line_text.lstrip().startswith("#")
+    key = line_text.split(":", 1)[0].strip(" -") if ":" in line_text and not comment else ""
+    where = (f"« {FORBIDDEN_IN_RAW_YAML.sub('', key)} »" if key
+             else "un commentaire de l'en-tête" if comment else "cette ligne de l'en-tête")
     raise FrontMatterError(error(
         path, first_line + index, f"caractère invisible interdit dans {where} : {describe(char)}.",
         what_to_do(where), "value.character"))
