@@ -106,6 +106,10 @@ CASES = {
                        "« signataire.nom » est coupé"),
     "titre-annexe-coupe": (with_front("annexes:\n  - fichier: c.pdf\n    titre: Plan n° #3\n"), SHOWN, 13,
                            "« annexes.titre » est coupé"),
+    "objet-coupe-ligne-suivante": (replaced(OBJET, "objet: Contrat\n  #2 d'entretien"), SHOWN, 5,
+                                   "« objet » est coupé : YAML lit la ligne suivante, qui commence par « # », comme "
+                                   "un commentaire, la valeur publiée serait « Contrat » au lieu de « Contrat #2 "
+                                   "d'entretien »"),
     "objet-coupe-sur-deux-lignes": (replaced(OBJET, "objet: Convention ENT\n  école 2025 #2026"), SHOWN, 5,
                                     "« objet » est coupé"),
     # Two annexes published at one address: one would silently replace the other.

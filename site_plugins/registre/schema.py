@@ -187,9 +187,26 @@ class _Reader:
         line = self.yaml_lines[end.line]
         rest = line[end.column:]
         comment = rest.lstrip()
+        start = node.start_mark
+        next_line = False
+        if not comment and end.line + 1 < len(self.yaml_lines):
+            # A comment line indented under the key, where the text would go on: « objet: Contrat »
+            # then « ··#2 d'entretien » on the next line.
+            following = self.yaml_lines[end.line + 1]
+            first = self.yaml_lines[start.line]
+            key_column = len(first) - len(first.lstrip(" -"))
+            if following.lstrip().startswith("#") and len(following) - len(following.lstrip()) > key_column:
+                comment = following.strip()
+                next_line = True
         if not comment.startswith("#") or comment[1:].lstrip().startswith(MARKER):
             return  # no comment, or the one « registre new » wrote after the value to type
-        start = node.start_mark
+        if next_line:
+            whole = f"{node.value} {comment}"
+            self.err(node, f"« {key} » est coupé : YAML lit la ligne suivante, qui commence par « # », comme un "
+                           f"commentaire, la valeur publiée serait « {node.value[:80]} » au lieu de « {whole[:120]} ».",
+                     "mettez tout le texte entre guillemets sur la ligne de la clé (un commentaire voulu se place "
+                     "sur sa propre ligne, sans décalage).", "value.comment")
+            return
         whole = (node.value + rest).strip() if start.line == end.line else f"{node.value}{rest.rstrip()}"
         corrected = line[:start.column] + quoted(whole) if start.line == end.line else None
         self.err(node, f"« {key} » est coupé : YAML lit tout ce qui suit « # » comme un commentaire, la valeur "
