@@ -182,6 +182,8 @@ def test_backups_and_other_files_in_acts_are_warnings(register):
     for name in ("decision-2025-11.md~", "decision-2025-11.md.bak", "~$cision.docx", "brouillon.docx"):
         _stray(name)(register)
     register.add_bytes("2025/plan.pdf", b"%PDF-1.4\n%%EOF\n")
+    register.add(ACT, with_front("annexes:\n  - fichier: Convention.MD\n"))  # an annex, not a lost act
+    register.add("2025/Convention.MD", "# Convention\n\nTexte.\n")
     check = register.registre("check")
     assert check.returncode == 0, check.stdout
     for name in ("decision-2025-11.md~", "decision-2025-11.md.bak", "~$cision.docx"):
@@ -189,7 +191,7 @@ def test_backups_and_other_files_in_acts_are_warnings(register):
                "il n'est pas lu. Correction : supprimez-le" in check.stdout, check.stdout
     assert "acts/2025/brouillon.docx:1: avertissement: « brouillon.docx » n'est ni un acte (.md) ni une annexe " \
            "(.pdf) : il n'est pas publié." in check.stdout
-    assert "plan.pdf" not in check.stdout
+    assert "plan.pdf" not in check.stdout and "Convention.MD" not in check.stdout
     assert register.build().returncode == 0
 
 

@@ -144,14 +144,14 @@ def iter_act_files(acts_root: Path, others: list[Path] | None = None) -> list[Pa
 
 
 # Files that look like an act but are never read as one (« .md » is the only act file name).
-ACT_LOOKALIKE_RE = re.compile(r"\.(md|markdown|mdown|mkd)(\.txt)?$|\.md\.txt$", re.I)
+ACT_LOOKALIKE_RE = re.compile(r"\.(md|markdown|mdown|mkd)(\.txt)?$", re.I)
 BACKUP_RE = re.compile(r"(~|\.(bak|old|orig|tmp|swp|sav))$|^~\$", re.I)
 ANNEX_SUFFIXES = (".pdf",)
 
 
 def name_problem(file: Path, rel: str) -> Diagnostic | None:
-    """What is wrong with the name of a file of ``acts/`` (``rel``: its path under acts/), or
-    None: an invisible character (the act could not be named in a message, nor found
+    """What is wrong with the name of a file of ``acts/`` (``rel``: its path under acts/; files
+    an act names as annex or original are not asked about), or None: an invisible character (the act could not be named in a message, nor found
     again), or a file the register ignores while staff may believe it is published."""
     name = file.name
     bad = FORBIDDEN_IN_NAMES.search(rel)
@@ -232,9 +232,10 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
             if read.text is not None:
                 register.text_diagnostics[read.act.source] = read.text
         declared.update(read.declared)
-    register.diagnostics.extend(filter(None, (name_problem(file, rel) for file in others
-                                              if (rel := file.relative_to(acts_root).as_posix()) != LEDGER_NAME)))
     annexed = {annex.path for act in register.acts for annex in act.annexes} | declared
+    named = annexed | {act.original for act in register.acts if act.original} | {LEDGER_NAME}
+    register.diagnostics.extend(filter(None, (name_problem(file, rel) for file in others
+                                              if (rel := file.relative_to(acts_root).as_posix()) not in named)))
     for rel, diagnostic in headless:
         if rel in annexed:
             register.annex_files.add(rel)
