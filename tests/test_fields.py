@@ -399,3 +399,12 @@ def test_unquoted_code_in_mkdocs_yml_is_a_french_error(project, quoted, unquoted
         assert found, out
         assert yaml.safe_load(found.group(1)) == {key: value}
     assert not project.site.exists()
+
+
+@pytest.mark.parametrize("numero", ["7" * 5000, "١٢", "0" * 4400 + "1"])
+def test_registre_new_refuses_absurd_numbers_in_french(project, numero):
+    result = project.registre("new", "decision", "--numero", numero)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in out, out
+    assert "n'est pas un nombre entier positif (sans zéro initial, dix chiffres au plus)" in out, out
+    assert not list(project.acts.rglob("*.md"))
