@@ -402,3 +402,29 @@ def test_json_records_are_kept_under_their_act_page_key(nasty_register, tmp_path
     assert sorted(json.loads(store.read_text(encoding="utf-8"))) == sorted(keys.values())  # old key dropped
     store.write_text("{pas du json", encoding="utf-8")
     assert actes_json(nasty_register, "https://registre.test/", RecordLines(store, keys)) == fresh
+
+
+@pytest.mark.parametrize("objet", ["=HYPERLINK(\"https://exemple.test\";\"Cliquez\")", "+33 1 23 45 67 89",
+                                   "-50 % sur les tarifs de la cantine", "@SUM(A1:A9)", "\tTabulation",
+                                   "\rRetour", " =1+1"])
+def test_scdl_csv_cells_never_run_as_formulas(nasty_register, objet):
+    """OWASP CSV injection: a text cell starting with = + - @ tab or CR gets a leading « ' »;
+    numbers, dates, codes and addresses are left as they are and the file stays valid SCDL."""
+    nasty_register.acts[0] = _act(1, objet, date(2025, 3, 8))
+    nasty_register.config = RegistreConfig(commune="=cmd|' /C calc'!A0", siret="21660228400012", departement="66")
+    data = export_files(nasty_register, "https://registre.test/")["donnees/deliberations.csv"]
+    [row] = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert row["DELIB_OBJET"] == "'" + objet
+    assert row["COLL_NOM"] == "'=cmd|' /C calc'!A0"
+    assert (row["DELIB_DATE"], row["PREF_DATE"], row["DELIB_ID"]) == ("2025-03-06", "2025-03-07", "deliberation-2025-1")
+    assert (row["VOTE_EFFECTIF"], row["VOTE_REEL"], row["VOTE_POUR"], row["VOTE_CONTRE"], row["VOTE_ABSTENTION"]) \
+        == ("12", "12", "9", "2", "1")
+    assert row["DELIB_URL"] == "https://registre.test/actes/deliberation-2025-1/"
+    assert not [cell for cell in row.values() if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert validate_scdl(data).valid, errors(validate_scdl(data))
+
+
+def test_scdl_csv_plain_text_is_left_alone(nasty_register):
+    data = export_files(nasty_register, "https://registre.test/")["donnees/deliberations.csv"]
+    [row] = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert row["DELIB_OBJET"] == NASTY and row["DELIB_MATIERE_NOM"] == "domaines de compétences par thèmes/enseignement"

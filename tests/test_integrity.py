@@ -829,7 +829,7 @@ def test_correction_of_unknown_or_later_act_is_refused(project):
     project.add("2025/decision-2025-12.md", _decision(12, "2025-06-03", "retire: [arrete-2024-7]\n"))
     check = project.registre("check", "acts")
     assert check.returncode == 1
-    assert re.search(r"decision-2025-11\.md:\d+: erreur: « abroge » cite « decision-2025-12 », daté du 3 juin 2025, "
+    assert re.search(r"decision-2025-11\.md:\d+: erreur: « abroge » cite « decision-2025-12 », datée du 3 juin 2025, "
                      r"après cet acte", check.stdout), check.stdout
     assert re.search(r"decision-2025-12\.md:\d+: erreur: « retire » cite « arrete-2024-7 », absent du registre",
                      check.stdout)

@@ -18,7 +18,7 @@ from .model import Act
 from .nomenclature import lookup
 from .presentation import ActView, masked
 from .register import Register
-from .site import annex_uri
+from .site import annex_url
 
 FORMAT_VERSION = 1
 
@@ -30,7 +30,7 @@ def _iso(value) -> str | None:
 def annex_links(view: ActView, site_url: str) -> list[dict]:
     """[{titre, url}] for the act's annexes, as published on the site."""
     act = view.act
-    return [{"titre": masked(annex.titre or annex.filename, act), "url": absolute(site_url, annex_uri(act, annex))}
+    return [{"titre": masked(annex.titre or annex.filename, act), "url": absolute(site_url, annex_url(act, annex))}
             for annex in act.annexes]
 
 

@@ -86,9 +86,12 @@ def normalise_site_url(url: str | None) -> str:
     return url if not url or url.endswith("/") else url + "/"
 
 
-def from_mapping(data: dict | None, site_url: str | None = None) -> RegistreConfig:
-    """Build a config from the plain mapping found in mkdocs.yml."""
+def from_mapping(data: dict | None, site_url: str | None = None, config_file: Path | None = None) -> RegistreConfig:
+    """Build a config from the plain mapping found in mkdocs.yml (``config_file``: that file,
+    named with the line in errors)."""
     data = dict(data or {})
+    for key in QUOTED_KEYS:
+        _check_quoted(data, key, config_file)
     tribunal = data.get("tribunal") or {}
     signataire = data.get("signataire")
     premiers = {}
@@ -117,6 +120,43 @@ def from_mapping(data: dict | None, site_url: str | None = None) -> RegistreConf
         pdf=bool(data.get("pdf", True)),
         search_part_size=_positive(data.get("recherche_actes_par_index", 1000), "recherche_actes_par_index"),
     )
+
+
+# Codes YAML would read as numbers (« siret: 21660228400012 », « departement: 01 » read as 1).
+QUOTED_KEYS = ("siret", "departement")
+
+
+def _check_quoted(data: dict, key: str, config_file: Path | None) -> None:
+    value = data.get(key)
+    if value is None or isinstance(value, str):
+        return
+    where, written = _config_line(config_file, key)
+    written = written or str(value)
+    raise ConfigError(
+        f"{where}: erreur: « {key}: {written} » n'est pas entre guillemets : YAML le lit comme un nombre "
+        f"({value!r}), qui perd les zéros initiaux et les lettres (2A, 2B). "
+        f"Correction : écrivez « {key}: \"{written}\" » (entre guillemets) dans le bloc « registre » de mkdocs.yml.")
+
+
+def _config_line(config_file: Path | None, key: str) -> tuple[str, str]:
+    """(« mkdocs.yml:12 », value as written on that line) of ``key`` in the plugin's block."""
+    if config_file is None:
+        return "mkdocs.yml", ""
+    try:
+        shown = os.path.relpath(config_file)
+    except ValueError:
+        shown = str(config_file)
+    shown = str(config_file) if shown.startswith("..") else shown
+    try:
+        lines = Path(config_file).read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return shown, ""
+    pattern = re.compile(rf"^\s*{key}\s*:\s*([^#]*?)\s*(#.*)?$")
+    for number, line in enumerate(lines, 1):
+        match = pattern.match(line)
+        if match:
+            return f"{shown}:{number}", match.group(1)
+    return shown, ""
 
 
 def _positive(value, name: str) -> int:
@@ -162,7 +202,7 @@ def load_config(mkdocs_yml: Path) -> RegistreConfig:
         raise ConfigError(f"{mkdocs_yml} : YAML illisible ({exc}).") from exc
     for plugin in data.get("plugins") or []:
         if isinstance(plugin, dict) and "registre" in plugin:
-            return from_mapping(plugin["registre"], data.get("site_url"))
+            return from_mapping(plugin["registre"], data.get("site_url"), mkdocs_yml)
         if plugin == "registre":
             return from_mapping({}, data.get("site_url"))
     raise ConfigError(f"{mkdocs_yml} : le plugin « registre » n'est pas déclaré dans « plugins ».")

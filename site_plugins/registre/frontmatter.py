@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from .characters import FORBIDDEN_IN_RAW_YAML, describe, first_forbidden_line, what_to_do
 from .diagnostics import Diagnostic, error
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # an act file is text; scans go in annexes/originals
@@ -29,6 +30,7 @@ class SourceFile:
     body: str
     body_line: int  # 1-based line where the body starts
     front_line: int  # 1-based line of the first YAML line
+    yaml_text: str = ""  # the front matter as written (values shortened by a comment are found there)
 
 
 class FrontMatterError(Exception):
@@ -222,5 +224,24 @@ def read_source(path: str, data: bytes) -> SourceFile:
     """Parse the bytes of one act file; raises :class:`FrontMatterError`."""
     text = decode(path, data)
     yaml_text, yaml_line, body, body_line = split(path, text)
+    check_raw_characters(path, yaml_text, yaml_line)
     node = compose(path, yaml_text, yaml_line)
-    return SourceFile(path=path, front=node, body=body, body_line=body_line, front_line=yaml_line)
+    return SourceFile(path=path, front=node, body=body, body_line=body_line, front_line=yaml_line,
+                      yaml_text=yaml_text)
+
+
+def check_raw_characters(path: str, yaml_text: str, first_line: int) -> None:
+    """A control, bidirectional or zero-width character written as such in the front
+    matter (a value or a comment) is refused before YAML reads it, naming its line."""
+    found = first_forbidden_line(yaml_text, FORBIDDEN_IN_RAW_YAML)
+    if found is None:
+        return
+    index, char = found
+    line_text = yaml_text.split("\n")[index]
+    comment = line_text.lstrip().startswith("#")
+    key = line_text.split(":", 1)[0].strip(" -") if ":" in line_text and not comment else ""
+    where = (f"« {FORBIDDEN_IN_RAW_YAML.sub('', key)} »" if key
+             else "un commentaire de l'en-tête" if comment else "cette ligne de l'en-tête")
+    raise FrontMatterError(error(
+        path, first_line + index, f"caractère invisible interdit dans {where} : {describe(char)}.",
+        what_to_do(where), "value.character"))

@@ -29,6 +29,16 @@ class ActType(str, enum.Enum):
     def plural(self) -> str:
         return ACT_TYPE_LABELS[self][1]
 
+    def agree(self, word: str) -> str:
+        """``word`` (a participle in the masculine) agreed with the act: « daté » for an
+        arrêté, « datée » for a délibération or a décision."""
+        return word if self is ActType.ARRETE else word + "e"
+
+    @property
+    def article(self) -> str:
+        """« le » (arrêté) or « la » (délibération, décision)."""
+        return "le" if self is ActType.ARRETE else "la"
+
 
 ACT_TYPE_LABELS = {
     ActType.DELIBERATION: ("Délibération", "Délibérations"),

@@ -67,8 +67,9 @@ class SignataireOptions(base.Config):
 
 class RegistreOptions(base.Config):
     commune = c.Type(str, default="Commune")
-    siret = c.Type(str, default="")
-    departement = c.Type(str, default="")
+    # Also numbers, so that an unquoted value gets a French error from config.from_mapping.
+    siret = c.Type((str, int), default="")
+    departement = c.Type((str, int), default="")
     tribunal = c.SubConfig(TribunalOptions)
     acts_dir = c.Type(str, default="acts")
     patterns = c.Type(dict, default={})
@@ -130,7 +131,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         if isinstance(options.get("date_reference"), date):
             options["date_reference"] = options["date_reference"].isoformat()
         try:
-            self.settings = from_mapping(options, config.site_url)
+            self.settings = from_mapping(options, config.site_url,
+                                         Path(config.config_file_path) if config.config_file_path else None)
         except ConfigError as exc:
             raise PluginError(str(exc)) from None
         root = Path(config.config_file_path or ".").parent

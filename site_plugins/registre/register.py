@@ -9,16 +9,20 @@ MkDocs plugin: it reads each file (see :mod:`registre.frontmatter` and
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from .act_cache import FILE_NAME, ActCache, ReadFile, file_key
+from .characters import FORBIDDEN_IN_NAMES, describe, printable_name
 from .config import RegistreConfig
-from .diagnostics import Diagnostic, error, has_errors
+from .diagnostics import Diagnostic, error, has_errors, warning
 from .donne_acte import DonneActeReport, donne_acte_report
 from .frontmatter import FrontMatterError, read_source
+from .ledger import LEDGER_NAME
 from .lifecycle import is_online
 from .model import Act, ActType
 from .schema import read_act
@@ -94,6 +98,17 @@ class Register:
             path = self.shown_paths[act.source] = display_path(self.acts_root / act.source)
         return path
 
+    def markdown_annex_texts(self) -> Iterator[tuple[Path, str]]:
+        """(file, text) of each Markdown annex without front matter (published as a page);
+        one that cannot be read is left to the rule that reports missing files."""
+        for rel in sorted(self.annex_files):
+            path = self.acts_root / rel
+            try:
+                text = path.read_bytes().decode("utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue
+            yield path, text.replace("\r\n", "\n").replace("\r", "\n")
+
     def of_type(self, act_type: ActType) -> list[Act]:
         return [a for a in self.acts if a.type is act_type]
 
@@ -112,13 +127,55 @@ def _display_path(path: str, cwd: str) -> str:  # cached: rules ask for each act
     return path if rel.startswith("..") else rel
 
 
-def iter_act_files(acts_root: Path) -> list[Path]:
-    """Markdown files under ``acts_root``, sorted, without following symlinked dirs."""
+def iter_act_files(acts_root: Path, others: list[Path] | None = None) -> list[Path]:
+    """Markdown files under ``acts_root``, sorted, without following symlinked dirs;
+    the other files (hidden ones aside) are added to ``others`` if given."""
     files = []
     for folder, dirs, names in os.walk(acts_root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        files.extend(Path(folder) / n for n in sorted(names) if n.endswith(".md") and not n.startswith("."))
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            if name.endswith(".md"):
+                files.append(Path(folder) / name)
+            elif others is not None:
+                others.append(Path(folder) / name)
     return files
+
+
+# Files that look like an act but are never read as one (« .md » is the only act file name).
+ACT_LOOKALIKE_RE = re.compile(r"\.(md|markdown|mdown|mkd)(\.txt)?$", re.I)
+BACKUP_RE = re.compile(r"(~|\.(bak|old|orig|tmp|swp|sav))$|^~\$", re.I)
+ANNEX_SUFFIXES = (".pdf",)
+
+
+def name_problem(file: Path, rel: str) -> Diagnostic | None:
+    """What is wrong with the name of a file of ``acts/`` (``rel``: its path under acts/; files
+    an act names as annex or original are not asked about), or None: an invisible character (the act could not be named in a message, nor found
+    again), or a file the register ignores while staff may believe it is published."""
+    name = file.name
+    bad = FORBIDDEN_IN_NAMES.search(rel)
+    if bad is None and (name.endswith(".md") or name.lower().endswith(ANNEX_SUFFIXES)):
+        return None
+    shown = printable_name(display_path(file))
+    if bad:
+        return error(shown, 1, f"le nom de ce fichier (ou de son dossier) contient un caractère invisible : "
+                               f"{describe(bad.group(0))}.",
+                     "renommez le fichier (ou le dossier) avec des lettres, chiffres, tirets et points "
+                     "seulement, par exemple « decision-2025-11.md ».", "file.name_character")
+    if BACKUP_RE.search(name):
+        return warning(shown, 1, "copie de sauvegarde ou fichier temporaire dans acts/ : il n'est pas lu.",
+                       "supprimez-le (l'historique git garde les versions précédentes).", "file.backup")
+    if ACT_LOOKALIKE_RE.search(name):
+        stem = ACT_LOOKALIKE_RE.sub("", name)
+        return error(shown, 1, f"« {name} » n'est pas lu : seul un fichier dont le nom finit exactement par "
+                               "« .md » est un acte (cet acte ne serait pas publié).",
+                     f"renommez le fichier en « {stem}.md »"
+                     + (" (dans l'explorateur de fichiers, affichez les extensions pour voir le « .txt » "
+                        "ajouté par l'éditeur)." if name.lower().endswith(".txt") else "."), "file.extension")
+    return warning(shown, 1, f"« {name} » n'est ni un acte (.md) ni une annexe (.pdf) : il n'est pas publié.",
+                   "convertissez-le en PDF et citez-le dans « annexes » de l'acte, ou retirez-le de acts/.",
+                   "file.ignored")
 
 
 def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None = None,
@@ -141,9 +198,14 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
     headless: list[tuple[str, Diagnostic]] = []
     declared: set[str] = set()
     fresh: dict[str, ReadFile] = {}  # read from their file in this run: cached with their text checks
-    for file in iter_act_files(acts_root):
+    others: list[Path] = []
+    for file in iter_act_files(acts_root, others):
         shown = display_path(file)
         rel = file.relative_to(acts_root).as_posix()
+        problem = name_problem(file, rel)
+        if problem is not None:
+            register.diagnostics.append(problem)
+            continue
         register.shown_paths[rel] = shown
         if file.is_symlink():
             register.diagnostics.append(error(shown, 1, "ce fichier est un lien symbolique.",
@@ -171,6 +233,9 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
                 register.text_diagnostics[read.act.source] = read.text
         declared.update(read.declared)
     annexed = {annex.path for act in register.acts for annex in act.annexes} | declared
+    named = annexed | {act.original for act in register.acts if act.original} | {LEDGER_NAME}
+    register.diagnostics.extend(filter(None, (name_problem(file, rel) for file in others
+                                              if (rel := file.relative_to(acts_root).as_posix()) not in named)))
     for rel, diagnostic in headless:
         if rel in annexed:
             register.annex_files.add(rel)

@@ -7,22 +7,25 @@ Each rule is a function ``(register) -> Iterable[Diagnostic]`` listed in
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from datetime import timedelta
 from typing import Callable, Iterable
 
 from .actes import check_ar
+from .characters import FORBIDDEN_IN_TEXT, describe, forbidden_lines, what_to_do
 from .dates import format_date
 from .diagnostics import Diagnostic, error, warning
 from .html_policy import check_body, rule_html_annexes
 from .integrity import rule_integrity
-from .model import Act, ActType, Portee, TransmissionStatus
+from .model import Act, ActType, Annex, Portee, TransmissionStatus
 from .nomenclature import rule_matiere_nomenclature
 from .original_pdf import rule_original_pdf
 from .paths import check_inside
 from .personal_data import personal_data_in_act, rule_personal_data_annexes
 from .placeholders import placeholders_in_act, rule_placeholders
-from .register import Register
+from .register import Register, display_path
+from .schema import shown_yaml, yaml_mapping
 
 Rule = Callable[[Register], Iterable[Diagnostic]]
 
@@ -145,6 +148,30 @@ def rule_files(register: Register) -> Iterable[Diagnostic]:
                             "numérisez l'acte signé en PDF.", "original.format")
 
 
+def rule_annex_addresses(register: Register) -> Iterable[Diagnostic]:
+    """Two annexes of one act never publish to the same address: the second would replace the
+    first on the site while both are sealed.  Addresses equal but for letter case or Unicode
+    normalisation count as the same (a server on Windows or macOS makes them one file)."""
+    from .site import annex_uri  # where annexes are published is decided there
+
+    for act in register.acts:
+        by_address: dict[str, list[Annex]] = defaultdict(list)
+        for annex in act.annexes:
+            address = unicodedata.normalize("NFC", annex_uri(act, annex).rstrip("/")).casefold()
+            by_address[address].append(annex)
+        for annexes in by_address.values():
+            if len(annexes) < 2:
+                continue
+            for annex in annexes:
+                others = " et ".join(f"« {o.path} »" for o in annexes if o is not annex)
+                yield error(_where(register, act), act.line_of(f"annexes.{annex.path}"),
+                            f"l'annexe « {annex.path} » serait publiée à la même adresse que {others} "
+                            f"(« {annex_uri(act, annex)} ») : l'une remplacerait l'autre sur le site.",
+                            "renommez l'un des fichiers : les majuscules ne suffisent pas à distinguer deux noms, "
+                            "et deux annexes d'un même acte ne peuvent pas porter le même nom, même dans deux "
+                            "dossiers.", "annexe.address")
+
+
 def rule_recours(register: Register) -> Iterable[Diagnostic]:
     """The page must carry the voies et délais de recours (CJA R421-5)."""
     tribunal = register.config.tribunal
@@ -164,7 +191,9 @@ def rule_recours(register: Register) -> Iterable[Diagnostic]:
         elif not tribunal.adresse or "tribunal" not in tribunal.nom.lower():
             yield error(path, act.line_of(""),
                         "mention des voies de recours impossible : le tribunal administratif n'est pas "
-                        "configuré.", "renseignez « tribunal: {nom: …, adresse: …} » dans mkdocs.yml.",
+                        "configuré.", "renseignez le tribunal sous « registre: » dans mkdocs.yml :"
+                        + shown_yaml(yaml_mapping("tribunal", [("nom", "tribunal administratif de …"),
+                                                               ("adresse", "…")], flow=False)),
                         "recours.config")
 
 
@@ -173,10 +202,27 @@ def html_in_act(act: Act, path: str) -> Iterable[Diagnostic]:
         yield error(path, act.body_line + line - 1, message, fix, "body.html")
 
 
+def characters_in_text(text: str, path: str, first_line: int, what: str, code: str) -> Iterable[Diagnostic]:
+    """Control and bidirectional characters in a Markdown text (see :mod:`registre.characters`)."""
+    for index, char in forbidden_lines(text, FORBIDDEN_IN_TEXT):
+        yield error(path, first_line + index, f"caractère invisible interdit dans le texte {what} : "
+                                              f"{describe(char)}.", what_to_do("cette ligne"), code)
+
+
+def characters_in_act(act: Act, path: str) -> Iterable[Diagnostic]:
+    return characters_in_text(act.body, path, act.body_line, "de l'acte", "body.character")
+
+
+def rule_characters_annexes(register: Register) -> Iterable[Diagnostic]:
+    """Markdown annexes are published as pages: the same characters are refused there."""
+    for path, text in register.markdown_annex_texts():
+        yield from characters_in_text(text, display_path(path), 1, "de l'annexe", "annexe.character")
+
+
 # Checks of what one act's file says, whatever the rest of the register: their
 # diagnostics are kept with the act read (see registre.act_cache).
 ACT_TEXT_CHECKS: tuple[Callable[[Act, str], Iterable[Diagnostic]], ...] = (
-    html_in_act, personal_data_in_act, placeholders_in_act,
+    html_in_act, characters_in_act, personal_data_in_act, placeholders_in_act,
 )
 
 
@@ -236,8 +282,9 @@ def rule_numbering(register: Register) -> Iterable[Diagnostic]:
             act = by_number[numero][0]
             if previous is not None and act.date < previous.date:
                 yield warning(_where(register, act), act.line_of("numero"),
-                              f"{act.type.label.lower()} n°{numero} datée du {format_date(act.date)}, avant la "
-                              f"n°{previous.numero} ({format_date(previous.date)}) : les actes sont inscrits "
+                              f"{act.type.label.lower()} n°{numero} {act.type.agree('daté')} du "
+                              f"{format_date(act.date)}, avant {act.type.article} n°{previous.numero} "
+                              f"({format_date(previous.date)}) : les actes sont inscrits "
                               "par ordre de date (L2121-23, L2122-29 CGCT).",
                               "vérifiez le numéro ou la date.", "numero.order")
             previous = act
@@ -271,7 +318,7 @@ def rule_references(register: Register) -> Iterable[Diagnostic]:
                                 "ne citez que des décisions du maire (type decision).", "donne_acte.type")
                 elif target.date > act.date:
                     yield error(path, act.line_of(key),
-                                f"« {key} » cite « {ident} », daté du {format_date(target.date)}, après cet acte "
+                                f"« {key} » cite « {ident} », {target.type.agree('daté')} du {format_date(target.date)}, après cet acte "
                                 f"({format_date(act.date)}).",
                                 "un acte ne peut porter que sur un acte antérieur.", "reference.order")
 
@@ -295,9 +342,10 @@ def rule_donne_acte(register: Register) -> Iterable[Diagnostic]:
 
 
 RULES: tuple[Rule, ...] = (
-    rule_act_text, rule_dates_order, rule_transmission, rule_vote, rule_files, rule_recours,
+    rule_act_text, rule_dates_order, rule_transmission, rule_vote, rule_files, rule_annex_addresses, rule_recours,
     rule_numbering, rule_filename, rule_references, rule_donne_acte, rule_matiere_nomenclature,
     rule_placeholders, rule_original_pdf, rule_integrity, rule_html_annexes, rule_personal_data_annexes,
+    rule_characters_annexes,
 )
 
 

@@ -25,6 +25,13 @@ Choices where the register and the schema differ:
   part.  This keeps the schema's checks VOTE_EFFECTIF ≥ VOTE_REEL and
   pour + contre + abstention = VOTE_REEL.
 - ``BUDGET_ANNEE`` and ``BUDGET_NOM`` stay empty: the acts do not say.
+- A free-text cell (:data:`TEXT_COLUMNS`) that a spreadsheet would run as a
+  formula (first character ``=``, ``+``, ``-``, ``@``, tab or carriage
+  return) gets a leading ``'``, as OWASP's « CSV injection » guidance says: an
+  objet « =HYPERLINK(…) » or « -50 % sur les tarifs » is shown as text.  The
+  other cells are identifiers, codes, dates, integers and the act's address,
+  whose format cannot start with those characters: they are never altered (the
+  vote counts are never negative).
 """
 
 from __future__ import annotations
@@ -45,6 +52,15 @@ COLUMNS = (
     "DELIB_OBJET", "BUDGET_ANNEE", "BUDGET_NOM", "PREF_ID", "PREF_DATE", "VOTE_EFFECTIF", "VOTE_REEL",
     "VOTE_POUR", "VOTE_CONTRE", "VOTE_ABSTENTION", "DELIB_URL",
 )
+
+# Cells written from what staff typed (the commune's name, the objet); the others follow a pattern.
+TEXT_COLUMNS = ("COLL_NOM", "DELIB_MATIERE_NOM", "DELIB_OBJET", "BUDGET_NOM")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a cell no spreadsheet runs as a formula (OWASP: prefix with « ' »)."""
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
 
 
 def pref_id(departement: str) -> str:
@@ -83,6 +99,8 @@ def deliberation_rows(register: Register, site_url: str) -> list[dict[str, str]]
             "VOTE_ABSTENTION": str(vote.abstentions) if vote else "",
             "DELIB_URL": absolute(site_url, view.url),
         }
+        for column in TEXT_COLUMNS:
+            row[column] = spreadsheet_safe(row[column])
         rows.append(row)
     return rows
 

@@ -12,11 +12,13 @@ import re
 from datetime import date
 import yaml
 
+from .characters import FORBIDDEN_IN_FIELDS, describe, what_to_do
 from .diagnostics import Diagnostic, error, warning
 from .frontmatter import SourceFile
 from .model import (Act, ActType, Annex, Delegation, Portee, Signataire, Transmission,
                     TransmissionStatus, Vote)
 from .paths import normalise_relative
+from .placeholders import MARKER
 
 TOP_KEYS = (
     "type", "numero", "date", "objet", "signataire", "matiere", "portee", "notification",
@@ -30,6 +32,8 @@ TRANSMISSION_KEYS = ("date", "ar", "non_requise", "en_attente")
 DATED_KEYS = ("date",)
 ANNEX_KEYS = ("fichier", "titre")
 CORRECTION_KEYS = ("modifie", "abroge", "retire", "rectifie")
+# The only fields whose text may run over several lines (a YAML block « | » keeps the newlines).
+MULTILINE_KEYS = frozenset({"note", "recours"})
 
 IDENTIFIER_RE = re.compile(r"^(deliberation|arrete|decision)-(\d{4})-([1-9]\d*)$")
 MATIERE_RE = re.compile(r"^[1-9](\.[1-9]\d?){0,4}$")
@@ -72,6 +76,10 @@ class _Reader:
         self.today = today
         self.diags: list[Diagnostic] = []
         self.lines: dict[str, int] = {"": 1}
+        self.yaml_lines: list[str] | None = None
+        # Blocks between braces (« signataire: {prenom: …} ») rather than indented: fixes follow suit.
+        front = source.front.value if isinstance(source.front, yaml.MappingNode) else []
+        self.flow = any(isinstance(v, yaml.MappingNode) and v.flow_style for _, v in front)
 
     # -- plumbing -------------------------------------------------------
     def line(self, node: yaml.Node) -> int:
@@ -92,6 +100,10 @@ class _Reader:
             self.err(node, f"{where} doit être un bloc de clés (« clé: valeur »).",
                      f"écrivez les clés de {where} en dessous, indentées de deux espaces.", "type.mapping")
             return None
+        if node.tag != "tag:yaml.org,2002:map":
+            self.err(node, f"étiquette YAML « {node.tag} » interdite dans {where}.",
+                     "supprimez l'étiquette commençant par « ! ».", "yaml.tag")
+            return None
         result: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -99,6 +111,11 @@ class _Reader:
                          "key.invalid")
                 continue
             name = key_node.value
+            bad = FORBIDDEN_IN_FIELDS.search(name)
+            if bad:
+                self.err(key_node, f"caractère invisible interdit dans une clé de {where} : {describe(bad.group(0))}.",
+                         what_to_do("la clé"), "key.character")
+                continue
             dotted = f"{key}.{name}" if key else name
             if name in result:
                 first = self.lines.get(dotted, 0)
@@ -125,12 +142,20 @@ class _Reader:
             self.err(node, f"étiquette YAML « {node.tag} » interdite dans « {key} ».",
                      "supprimez l'étiquette commençant par « ! ».", "yaml.tag")
             return None
-        return node.value
+        value = node.value
+        bad = FORBIDDEN_IN_FIELDS.search(value) if value else None
+        if bad:
+            self.err(node, f"caractère invisible interdit dans « {key} » : {describe(bad.group(0))}.",
+                     what_to_do(f"« {key} »"), "value.character")
+            return None
+        return value
 
-    def text(self, node: yaml.Node, key: str, *, one_line: bool = False) -> str | None:
+    def text(self, node: yaml.Node, key: str) -> str | None:
         value = self.scalar(node, key)
         if value is None:
             return None
+        if node.style is None and value:
+            self.cut_by_comment(node, key)
         if node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
             self.err(node, f"« {key} » est vide.", f"indiquez {KEY_LABELS.get(key, 'une valeur')}.",
                      "value.empty")
@@ -140,7 +165,7 @@ class _Reader:
             self.err(node, f"« {key} » est vide.", f"indiquez {KEY_LABELS.get(key, 'une valeur')}.",
                      "value.empty")
             return None
-        if one_line and "\n" in value:
+        if "\n" in value and key not in MULTILINE_KEYS:
             self.err(node, f"« {key} » doit tenir sur une ligne.", "supprimez les retours à la ligne.",
                      "value.multiline")
         if HTML_RE.search(value):
@@ -148,6 +173,48 @@ class _Reader:
                      "les champs de l'en-tête sont du texte simple : retirez les « < » et « > » "
                      "ou écrivez « inférieur à ».", "value.html")
         return value
+
+    def cut_by_comment(self, node: yaml.ScalarNode, key: str) -> None:
+        """A plain text value followed on its line by « # »: YAML read the rest as a comment
+        and dropped it (``objet: Contrat #2 d'entretien`` is « Contrat »).  The comment
+        « # À COMPLÉTER : … » that ``registre new`` writes after an empty value may stay
+        once the value is typed before it (see the guide de saisie)."""
+        if self.yaml_lines is None:
+            self.yaml_lines = self.source.yaml_text.split("\n")
+        end = node.end_mark
+        if end.line >= len(self.yaml_lines):
+            return
+        line = self.yaml_lines[end.line]
+        rest = line[end.column:]
+        comment = rest.lstrip()
+        start = node.start_mark
+        next_line = False
+        if not comment and end.line + 1 < len(self.yaml_lines):
+            # A comment line indented under the key, where the text would go on: « objet: Contrat »
+            # then « ··#2 d'entretien » on the next line.
+            following = self.yaml_lines[end.line + 1]
+            first = self.yaml_lines[start.line]
+            key_column = len(first) - len(first.lstrip(" -"))
+            if following.lstrip().startswith("#") and len(following) - len(following.lstrip()) > key_column:
+                comment = following.strip()
+                next_line = True
+        if not comment.startswith("#") or comment[1:].lstrip().startswith(MARKER):
+            return  # no comment, or the one « registre new » wrote after the value to type
+        if next_line:
+            whole = f"{node.value} {comment}"
+            self.err(node, f"« {key} » est coupé : YAML lit la ligne suivante, qui commence par « # », comme un "
+                           f"commentaire, la valeur publiée serait « {node.value[:80]} » au lieu de « {whole[:120]} ».",
+                     "mettez tout le texte entre guillemets sur la ligne de la clé (un commentaire voulu se place "
+                     "sur sa propre ligne, sans décalage).", "value.comment")
+            return
+        whole = (node.value + rest).strip() if start.line == end.line else f"{node.value}{rest.rstrip()}"
+        corrected = line[:start.column] + quoted(whole) if start.line == end.line else None
+        self.err(node, f"« {key} » est coupé : YAML lit tout ce qui suit « # » comme un commentaire, la valeur "
+                       f"publiée serait « {node.value[:80]} » au lieu de « {whole[:120]} ».",
+                 "mettez le texte entre guillemets"
+                 + (f", la ligne devient : {corrected.strip()}" if corrected else "")
+                 + " (un commentaire voulu se place sur sa propre ligne, commençant par « # »).",
+                 "value.comment")
 
     def integer(self, node: yaml.Node, key: str, *, minimum: int = 0) -> int | None:
         value = self.scalar(node, key)
@@ -158,14 +225,19 @@ class _Reader:
             self.err(node, f"« {key} » est vide.", f"écrivez le nombre après les deux-points, par exemple « "
                      f"{key.rsplit('.', 1)[-1]}: 12 ».", "value.empty")
             return None
-        if not re.fullmatch(r"\d+", value):
+        if not re.fullmatch(r"[0-9]+", value):
             self.err(node, f"« {key} » doit être un nombre entier, pas « {value[:40]} ».",
-                     f"écrivez par exemple « {key}: 12 ».", "value.integer")
+                     f"écrivez par exemple « {key.rsplit('.', 1)[-1]}: 12 ».", "value.integer")
+            return None
+        if len(value) > 10:
+            self.err(node, f"« {key} » est démesuré (nombre de {len(value)} chiffres : {value[:20]}…).",
+                     "vérifiez la valeur : un numéro ou un nombre de voix s'écrit en quelques chiffres.",
+                     "value.range")
             return None
         if len(value) > 1 and value.startswith("0"):
-            self.err(node, f"« {key}: {value} » commence par un zéro : YAML le lirait comme un nombre "
+            self.err(node, f"« {key.rsplit('.', 1)[-1]}: {value} » commence par un zéro : YAML le lirait comme un nombre "
                            f"octal ({_octal_reading(value)}).",
-                     f"écrivez « {key}: {int(value)} » sans zéro initial.", "value.leading_zero")
+                     f"écrivez « {key.rsplit('.', 1)[-1]}: {int(value)} » sans zéro initial.", "value.leading_zero")
             return None
         number = int(value)
         if number < minimum:
@@ -188,7 +260,7 @@ class _Reader:
         match = DATE_RE.match(value)
         if not match:
             self.err(node, f"« {key} » : « {value[:40]} » n'est pas une date au format AAAA-MM-JJ.",
-                     f"écrivez par exemple « {key}: 2025-05-30 ».", "date.format")
+                     f"écrivez par exemple « {key.rsplit('.', 1)[-1]}: 2025-05-30 ».", "date.format")
             return None
         try:
             parsed = date(int(match[1]), int(match[2]), int(match[3]))
@@ -225,8 +297,9 @@ class _Reader:
         elif isinstance(node, yaml.SequenceNode):
             items = node.value
         else:
-            self.err(node, f"« {key} » doit être une liste.",
-                     f"écrivez « {key}: [valeur1, valeur2] ».", "type.list")
+            example = f"{key}: [valeur1, valeur2]" if self.flow else f"{key}:\n  - valeur1\n  - valeur2"
+            self.err(node, f"« {key} » doit être une liste.", "écrivez une valeur par ligne :" + shown_yaml(example),
+                     "type.list")
             return []
         result = []
         for item in items:
@@ -252,7 +325,9 @@ class _Reader:
         if children is None:
             return None
         if "date" not in children:
-            self.err(node, f"« {key} » doit contenir une « date ».", f"écrivez « {key}: {{date: 2025-06-02}} ».",
+            self.err(node, f"« {key} » doit contenir une « date ».",
+                     "écrivez la date :" + shown_yaml(yaml_mapping(key, [("date", "2025-06-02")],
+                                                                   bool(getattr(node, "flow_style", False)))),
                      "key.required")
             return None
         return self.date(children["date"], f"{key}.date")
@@ -261,11 +336,23 @@ class _Reader:
         ok = True
         for key in keys:
             if key not in children:
-                self.err(where_line, f"{KEY_LABELS.get(key, key).capitalize()} manque ({act_label}) : "
+                self.err(where_line, f"{_capitalised(KEY_LABELS.get(key, key))} manque ({act_label}) : "
                                      f"clé « {key} » absente.",
-                         _required_fix(key), f"{key}.missing")
+                         required_fix(key, self.flow), f"{key}.missing")
                 ok = False
         return ok
+
+
+def _capitalised(text: str) -> str:
+    """First letter in capitals, the others as written (« l'État » stays so)."""
+    return text[:1].upper() + text[1:]
+
+
+def quoted(text: str) -> str:
+    """``text`` as a YAML quoted scalar: double quotes, or single ones when it holds « " » or « \\ »."""
+    if '"' in text or "\\" in text:
+        return "'" + text.replace("'", "''") + "'"
+    return '"' + text + '"'
 
 
 def _octal_reading(value: str) -> str:
@@ -275,21 +362,52 @@ def _octal_reading(value: str) -> str:
         return "une autre valeur"
 
 
-def _required_fix(key: str) -> str:
-    return {
-        "transmission": "ajoutez « transmission: {date: AAAA-MM-JJ, ar: \"DDD-SIREN-AAAAMMJJ-NUMERO-NATURE\"} », "
-                        "ou « transmission: {non_requise: \"motif\"} », ou « transmission: {en_attente: true} ».",
-        "signataire": "ajoutez « signataire: {prenom: …, nom: …, qualite: Maire} ».",
-        "delegation": "ajoutez « delegation: {deliberation: AAAA-MM-JJ, alinea: 4} » (date de la délibération "
-                      "du conseil donnant délégation, alinéa de l'article L2122-22).",
-        "portee": "ajoutez « portee: reglementaire », « portee: individuel » ou « portee: espece ».",
-        "notification": "ajoutez « notification: {date: AAAA-MM-JJ} » (date de notification à l'intéressé).",
-        "publication": "ajoutez « publication: {date: AAAA-MM-JJ} » (date de mise en ligne).",
-        "type": "ajoutez « type: deliberation », « type: arrete » ou « type: decision ».",
-        "numero": "ajoutez « numero: 12 » (numéro dans l'année et le type ; « registre new » le calcule).",
-        "date": "ajoutez « date: AAAA-MM-JJ » (date de signature ou de séance).",
-        "objet": "ajoutez « objet: … » sur une ligne.",
-    }.get(key, f"ajoutez la clé « {key} ».")
+# Blocks the fixes propose, as (key, [(sub-key, example value)]).
+EXAMPLE_BLOCKS = {
+    "transmission": [[("date", "AAAA-MM-JJ"), ("ar", '"DDD-SIREN-AAAAMMJJ-NUMERO-NATURE"')],
+                     [("non_requise", '"motif"')], [("en_attente", "true")]],
+    "signataire": [[("prenom", "…"), ("nom", "…"), ("qualite", "Maire")]],
+    "delegation": [[("deliberation", "AAAA-MM-JJ"), ("alinea", "4")]],
+    "notification": [[("date", "AAAA-MM-JJ")]],
+    "publication": [[("date", "AAAA-MM-JJ")]],
+}
+REQUIRED_NOTES = {
+    "transmission": "ajoutez la transmission au représentant de l'État (date et accusé de réception), ou le motif "
+                    "pour lequel elle n'est pas requise, ou « en_attente » :",
+    "signataire": "ajoutez le signataire :",
+    "delegation": "ajoutez la date de la délibération du conseil donnant délégation et l'alinéa de l'article "
+                  "L2122-22 :",
+    "notification": "ajoutez la date de notification à l'intéressé :",
+    "publication": "ajoutez la date de mise en ligne :",
+}
+REQUIRED_SCALARS = {
+    "portee": "ajoutez « portee: reglementaire », « portee: individuel » ou « portee: espece ».",
+    "type": "ajoutez « type: deliberation », « type: arrete » ou « type: decision ».",
+    "numero": "ajoutez « numero: 12 » (numéro dans l'année et le type ; « registre new » le calcule).",
+    "date": "ajoutez « date: AAAA-MM-JJ » (date de signature ou de séance).",
+    "objet": "ajoutez « objet: … » sur une ligne.",
+}
+
+
+def yaml_mapping(key: str, items: list[tuple[str, str]], flow: bool) -> str:
+    """``key`` holding ``items``, written as YAML: a block (one sub-key per line, indented
+    by two spaces) or, in a file that writes its blocks between braces, on one line."""
+    if flow:
+        return f"{key}: {{" + ", ".join(f"{name}: {value}" for name, value in items) + "}"
+    return f"{key}:" + "".join(f"\n  {name}: {value}" for name, value in items)
+
+
+def shown_yaml(*snippets: str) -> str:
+    """YAML snippets as a fix shows them: each on its own lines, indented by four spaces
+    (copy them without the indentation), alternatives separated by « ou »."""
+    return "\n  ou".join("\n" + "\n".join("    " + line for line in snippet.split("\n")) for snippet in snippets)
+
+
+def required_fix(key: str, flow: bool) -> str:
+    """The fix for a missing key, its example written in the file's own style."""
+    if key in EXAMPLE_BLOCKS:
+        return REQUIRED_NOTES[key] + shown_yaml(*(yaml_mapping(key, items, flow) for items in EXAMPLE_BLOCKS[key]))
+    return REQUIRED_SCALARS.get(key, f"ajoutez la clé « {key} ».")
 
 
 def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Act | None, list[Diagnostic]]:
@@ -317,7 +435,7 @@ def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Ac
     r.require(top, ("type", "numero", "date", "objet", "signataire", "transmission"), head_line, label)
     numero = r.integer(top["numero"], "numero", minimum=1) if "numero" in top else None
     act_date = r.date(top["date"], "date") if "date" in top else None
-    objet = r.text(top["objet"], "objet", one_line=True) if "objet" in top else None
+    objet = r.text(top["objet"], "objet") if "objet" in top else None
 
     signataire = None
     if "signataire" in top:
@@ -330,7 +448,7 @@ def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Ac
                                              "qualité de l'auteur doivent figurer en caractères lisibles).",
                           f"ajoutez « {key}: … » sous « signataire ».", "signataire.incomplete")
                 else:
-                    values[key] = r.text(children[key], f"signataire.{key}", one_line=True)
+                    values[key] = r.text(children[key], f"signataire.{key}")
             if all(values.get(k) for k in SIGNATAIRE_KEYS):
                 signataire = Signataire(**values)
 
@@ -365,11 +483,11 @@ def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Ac
     if portee is Portee.INDIVIDUEL:
         if "notification" not in top:
             r.err(head_line, "acte individuel sans date de notification : il devient exécutoire par sa "
-                             "notification à l'intéressé (L2131-1 II CGCT).", _required_fix("notification"),
+                             "notification à l'intéressé (L2131-1 II CGCT).", required_fix("notification", r.flow),
                   "notification.missing")
     elif "publication" not in top and act_type is not None:
         r.err(head_line, "la date de mise en ligne manque : clé « publication » absente (R2131-1 CGCT).",
-              _required_fix("publication") + " Pour un acte programmé, indiquez la date future.",
+              "pour un acte programmé, indiquez la date future ; " + required_fix("publication", r.flow),
               "publication.missing")
 
     delegation = None
@@ -390,7 +508,7 @@ def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Ac
     elif act_type is ActType.DECISION:
         r.err(head_line, "décision du maire sans délégation : une décision prise par délégation doit citer "
                          "la délibération qui la donne et l'alinéa de l'article L2122-22 CGCT.",
-              _required_fix("delegation"), "delegation.missing")
+              required_fix("delegation", r.flow), "delegation.missing")
 
     vote = None
     if "vote" in top:
@@ -468,12 +586,12 @@ def _read_transmission(r: _Reader, node: yaml.Node) -> Transmission | None:
                   "« en_attente: true » si l'accusé n'est pas encore revenu.", "transmission.incomplete")
             return None
         when = r.date(children["date"], "transmission.date")
-        ar = r.text(children["ar"], "transmission.ar", one_line=True)
+        ar = r.text(children["ar"], "transmission.ar")
         if when is None or ar is None:
             return None
         return Transmission(TransmissionStatus.TRANSMIS, date=when, ar=ar)
     if form == "non_requise":
-        motif = r.text(children["non_requise"], "transmission.non_requise", one_line=True)
+        motif = r.text(children["non_requise"], "transmission.non_requise")
         if motif is None:
             return None
         return Transmission(TransmissionStatus.NON_REQUISE, motif=motif)
@@ -508,7 +626,7 @@ def _read_annexes(r: _Reader, node: yaml.Node, source_rel: str) -> list[Annex]:
             raw = r.text(children["fichier"], "annexes.fichier")
             line_node = children["fichier"]
             if "titre" in children:
-                titre = r.text(children["titre"], "annexes.titre", one_line=True)
+                titre = r.text(children["titre"], "annexes.titre")
         if raw is None:
             continue
         path, problem = normalise_relative(source_rel, raw)
@@ -520,6 +638,10 @@ def _read_annexes(r: _Reader, node: yaml.Node, source_rel: str) -> list[Annex]:
         if not path.lower().endswith((".pdf", ".md")):
             r.err(line_node, f"annexe « {raw[:80]} » : seuls les fichiers PDF et Markdown (.md) sont acceptés.",
                   "convertissez l'annexe en PDF.", "annexe.format")
+            continue
+        if f"annexes.{path}" in r.lines:
+            r.err(line_node, f"l'annexe « {path} » est listée deux fois (déjà ligne {r.lines[f'annexes.{path}']}).",
+                  "retirez la ligne en double.", "annexe.duplicate")
             continue
         annexes.append(Annex(path=path, titre=titre))
         r.lines[f"annexes.{path}"] = r.line(line_node)

@@ -16,6 +16,7 @@ from datetime import date
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Callable, Iterator
+from urllib.parse import quote
 
 from .dates import format_date
 from .lifecycle import is_online
@@ -86,6 +87,12 @@ def annex_uri(act: Act, annex: Annex) -> str:
     return f"actes/{act.identifier}/annexes/{name}"
 
 
+def annex_url(act: Act, annex: Annex) -> str:
+    """The annex's address as written in a link: :func:`annex_uri` percent-encoded, so that
+    a « # », « ? », « % », a space or an accent in the file name stays part of the name."""
+    return quote(annex_uri(act, annex), safe="/")
+
+
 class SiteView:
     """What every template may ask about the register."""
 
@@ -138,7 +145,7 @@ def site_pages(register: Register, *, per_page: int = 100, since_year: int | Non
             title=f"{view.title} — {view.objet}",
             template="registre/act.html",
             body=partial(_act_text, view),
-            data={"act": view, "annexes": [(annex, annex_uri(act, annex)) for annex in act.annexes]},
+            data={"act": view, "annexes": [(annex, annex_url(act, annex)) for annex in act.annexes]},
             description=f"{view.title} du {view.date} : {view.objet}",
             staff_text=True,
         )

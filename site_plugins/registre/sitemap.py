@@ -23,7 +23,7 @@ from .model import Act
 from .outputs import BuildContext
 from .presentation import act_url
 from .register import Register
-from .site import annex_uri
+from .site import annex_url
 
 MAX_URLS = 50_000
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -87,7 +87,7 @@ def register_sitemap(sitemap: Path, build: BuildContext) -> None:
         entries[base + act_url(act.identifier)] = lastmod
         for annex in act.annexes:
             if annex.is_markdown:
-                entries[base + annex_uri(act, annex)] = lastmod
+                entries[base + annex_url(act, annex)] = lastmod
     root = ET.Element(f"{{{NS}}}urlset")
     for loc in sorted(entries):
         url = ET.SubElement(root, f"{{{NS}}}url")

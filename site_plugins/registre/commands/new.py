@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import date
 
@@ -31,8 +32,9 @@ def iso_date(text: str) -> date:
 
 
 def positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1 or text.startswith("0"):
-        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier positif (sans zéro initial)")
+    if not re.fullmatch(r"[1-9][0-9]{0,9}", text):  # ASCII digits, and never thousands of them
+        raise argparse.ArgumentTypeError(f"« {text[:20]} » n'est pas un nombre entier positif (sans zéro initial, "
+                                         "dix chiffres au plus)")
     return int(text)
 
 
