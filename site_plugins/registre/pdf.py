@@ -55,6 +55,7 @@ from markupsafe import Markup
 
 from .atomic_write import write_atomic
 from .dates import format_date
+from .paths import cache_root
 from .hashing import content_hash, file_sha256, is_sha256, remember_sha256
 from .lifecycle import is_online
 from .linker import link_or_copy
@@ -677,7 +678,7 @@ def project_cache_dir(register: Register) -> Path:
         root = root.parents[depth - 1]
     else:
         root = root.parent
-    return root / ".cache" / "registre"
+    return cache_root(root)
 
 
 def sealed_pdf_records(register: Register, act: Act) -> list:

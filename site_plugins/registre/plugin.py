@@ -30,6 +30,7 @@ from .jsonld import jsonld, script_json
 from .outputs import BuildContext, run_steps
 from .old_site import OldSite, set_aside
 from .page_cache import PageCache, Publisher, act_page_key, build_digest, generated_page_key
+from .paths import cache_root
 from .pdf import pdfs_for
 from .register import Register, load_register
 from .search import SearchIndexer, indexer_for, search_fields
@@ -49,7 +50,6 @@ def page_cache_enabled() -> bool:
     return _switched_on(PAGE_CACHE_SWITCH)
 
 TEMPLATES = Path(__file__).parent / "templates"
-CACHE_DIR = Path(".cache", "registre")  # beside mkdocs.yml
 
 
 class TribunalOptions(base.Config):
@@ -133,7 +133,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
             raise PluginError(str(exc)) from None
         root = Path(config.config_file_path or ".").parent
         self.register = load_register(root / self.settings.acts_dir, self.settings,
-                                      cache_dir=root / CACHE_DIR if _switched_on(ACT_CACHE_SWITCH) else None)
+                                      cache_dir=cache_root(root) if _switched_on(ACT_CACHE_SWITCH) else None)
         if self.register.files_cached:
             read = self.register.files_read
             log.info("registre : fichiers des actes : %d repris du cache, %d %s.", self.register.files_cached,
@@ -253,7 +253,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         site_url = normalise_site_url(config.site_url)
         kept = frozenset(uri[:-len("index.md")] for uri in self.kept_pages)
         return BuildContext(register=self.register, site_dir=Path(config.site_dir), site_url=site_url,
-                            cache_dir=root / CACHE_DIR, years=self.years, kept_urls=kept,
+                            cache_dir=cache_root(root), years=self.years, kept_urls=kept,
                             published_files=self.published_files, published=self._kept_published,
                             act_files=self.act_files, act_page_keys=self.act_keys,
                             reuse=page_cache_enabled())
