@@ -195,6 +195,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
             view = generated.data["act"]
             act_keys[view.identifier] = act_page_key(digest, view, self.pdfs.downloads(view), build.site_url,
                                                      self.pdfs.file_hash)
+        if self.page_cache is not None:  # kept act pages checked against their SHA-256, several at a time
+            self.page_cache.check(act_keys.values())
         for generated in generated_pages:
             key = identifier = None
             if generated.template == ACT_TEMPLATE:
