@@ -300,6 +300,19 @@ def _pool_context():
 
 # -- the PDFs of one build ----------------------------------------------------
 
+def _recorded_hash_path(pdf: Path) -> Path:
+    return pdf.with_suffix(".sha256")
+
+
+def _read_recorded_hash(pdf: Path) -> str | None:
+    """The SHA-256 recorded beside a stored PDF when it was rendered (None: none, or not a hash)."""
+    try:
+        value = _recorded_hash_path(pdf).read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return None
+    return value if is_sha256(value) else None
+
+
 def _read_json_object(path: Path) -> dict:
     try:
         data = json.loads(path.read_bytes())
@@ -472,7 +485,9 @@ class ActPdfs:
     def _stored(self, fingerprint: str, act: Act, path: Path, sha256: str | None = None) -> PdfFile:
         """Index the store's ``path`` (just rendered, or found by its HTML) under ``fingerprint``."""
         stat = path.stat()
-        sha256 = sha256 or file_sha256(path)
+        if sha256 is None:  # just rendered: its hash recorded beside it too, should the index be lost
+            sha256 = file_sha256(path)
+            write_atomic(_recorded_hash_path(path), sha256.encode("ascii"))
         self._store_index[fingerprint] = [path.stem, stat.st_size, stat.st_mtime_ns, sha256]
         self._rendered_hashes[path.stem] = sha256
         self._index_changed = True
@@ -507,12 +522,13 @@ class ActPdfs:
             key, job = self.job(act)
             target = Path(job.target)
             # Same HTML as an earlier render (e.g. an unrelated setting changed), and the same bytes.
-            recorded = self._rendered_hashes.get(key)
+            recorded = self._rendered_hashes.get(key) or _read_recorded_hash(target)
             if target.is_file() and recorded is not None and file_sha256(target) == recorded:
                 self._files[act.identifier] = self._stored(fingerprint, act, target, recorded)
                 self.stats.reused += 1
             else:
                 target.unlink(missing_ok=True)  # damaged, or never recorded: rendered again, as a new file
+                _recorded_hash_path(target).unlink(missing_ok=True)
                 pending.append((act, fingerprint, job))
         if pending:
             workers = _workers(len(pending))
