@@ -105,6 +105,7 @@ class RecordLines:
         self._stored: dict = {}
         self._used: dict[str, str] = {}
         self._remade = False  # a kept line was damaged: the file is written again
+        self._digests: dict[str, str] = {}  # key → digest of its kept line, checked
         if path is not None:
             try:
                 stored = json.loads(path.read_bytes())
@@ -121,6 +122,7 @@ class RecordLines:
         if isinstance(stored, list) and len(stored) == 2 and isinstance(stored[1], str) \
                 and stored[0] == _line_digest(key, stored[1]):
             line = stored[1]
+            self._digests[key] = stored[0]
         else:
             line = make()
             self._remade = True
@@ -133,7 +135,7 @@ class RecordLines:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            kept = {key: [_line_digest(key, line), line] for key, line in self._used.items()}
+            kept = {key: [self._digests.get(key) or _line_digest(key, line), line] for key, line in self._used.items()}
             write_atomic(self.path, json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         except OSError:
             pass  # not kept: the next build encodes them again
