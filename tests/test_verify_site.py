@@ -46,8 +46,8 @@ def test_untouched_site_verifies_with_every_file_compared(verified):
     out = result.stdout + result.stderr
     assert result.returncode == 0, out
     assert "0 erreur(s), 0 avertissement(s)" in out
-    outside_pagefind = [p for p in verified.site.rglob("*") if p.is_file() and "pagefind" not in p.parts]
-    assert f"{len(outside_pagefind)} fichier(s) vérifié(s)" in out, out
+    every_file = [p for p in verified.site.rglob("*") if p.is_file()]
+    assert f"{len(every_file)} fichier(s) vérifié(s)" in out, out
 
 
 # Each file a resident may read or download, edited as on a compromised server.
@@ -80,6 +80,38 @@ def test_any_edited_published_file_is_an_error(verified, what):
     assert (f"site/{rel}:1: erreur: fichier publié différent, octet par octet, de celui que produit le registre."
             in result.stdout), result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("what", ["interface", "fragment", "filtre", "entree"])
+def test_edited_search_index_is_an_error(verified, what):
+    """Pagefind's files: byte for byte, or by content for those it names after bytes that vary."""
+    part = verified.site / "pagefind/2025-1"
+    if what == "interface":
+        target = verified.site / "pagefind/pagefind-ui.js"
+        target.write_bytes(target.read_bytes() + b"\nalert(1);\n")
+        shown = "site/pagefind/pagefind-ui.js"
+    elif what == "fragment":
+        target = sorted((part / "fragment").iterdir())[0]
+        flip_byte(target)
+        shown = f"site/pagefind/2025-1/fragment/{target.name}"
+    elif what == "filtre":
+        import gzip
+
+        target = sorted((part / "filter").iterdir())[0]
+        data = gzip.decompress(target.read_bytes())
+        target.write_bytes(gzip.compress(data.replace("2025".encode(), "2024".encode())
+                                         .replace("vigueur".encode(), "vigueuR".encode())
+                                         .replace("Arr".encode(), "Err".encode())
+                                         .replace("Fin".encode(), "Fun".encode())))
+        shown = "site/pagefind/2025-1/filter/*.pf_filter"
+    else:
+        target = part / "pagefind-entry.json"
+        target.write_text(target.read_text(encoding="utf-8").replace('"page_count":', '"page_count":1'),
+                          encoding="utf-8")
+        shown = "site/pagefind/2025-1/pagefind-entry.json"
+    result = verified.registre("verify", "site")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{shown}:1: erreur: " in result.stdout and "différent" in result.stdout, result.stdout
 
 
 def test_added_and_removed_files_are_errors(verified):

@@ -16,8 +16,9 @@ register ``acts/registre.lock``:
   site is built again from the register (``mkdocs.yml``, ``docs/``,
   ``acts/``) into a temporary folder, cold (no cache) and with the date the
   site was built with, and both are compared file by file (see
-  :mod:`registre.site_rebuild`; Pagefind's ``pagefind/`` is left out): a
-  file missing, added or different is an error;
+  :mod:`registre.site_rebuild`; the few Pagefind files whose bytes vary
+  from run to run are compared by content): a file missing, added or
+  different is an error;
 * ``--avant ANCIEN_SITE`` / ``--tete EMPREINTE``: the register an earlier
   copy of the site published (its last line's SHA-256) is still the start of
   the sealed register: history was extended, not rewritten.
@@ -99,8 +100,10 @@ def compare_with_rebuild(site: Path, mkdocs_yml: Path) -> tuple[list[Diagnostic]
                           "corrigez les erreurs ci-dessus (registre check les liste aussi), puis relancez.",
                           "verify.rebuild_failed")], 0
         result = compare_sites(expected, site)
-    diags = [error(display_path(site / rel), 1, "fichier publié différent, octet par octet, de celui que produit le "
-                                                "registre.", fix, "verify.file_differs") for rel in result.different]
+    diags = [error(display_path(site / rel), 1,
+                   "fichiers de l'index de recherche différents, par leur contenu, de ceux que produit le registre."
+                   if "*" in rel else "fichier publié différent, octet par octet, de celui que produit le registre.",
+                   fix, "verify.file_differs") for rel in result.different]
     diags += [error(display_path(site / rel), 1, "fichier que le registre produit mais absent du site.", fix,
                     "verify.file_absent") for rel in result.missing]
     diags += [error(display_path(site / rel), 1, "fichier publié que le registre ne produit pas.",
