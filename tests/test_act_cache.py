@@ -3,6 +3,7 @@ diagnostics, and files that did not change are not parsed again."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from datetime import date
@@ -131,10 +132,11 @@ def test_damaged_cache_is_read_around(demo, tmp_path, monkeypatch):
     expected = snapshot(load(demo, cache))
     rel = "2025/decision-2025-11.md"
     lines = (cache / FILE_NAME).read_text(encoding="utf-8").splitlines()
-    at = next(i for i, line in enumerate(lines) if line.startswith(json.dumps([rel])[:-1]))
-    line = json.loads(lines[at])
-    line[1]["act"]["numero"] = "11"  # a value of the wrong type: that file is read again
-    lines[at] = json.dumps(line)
+    at = next(i for i, line in enumerate(lines) if line[65:].startswith(json.dumps([rel])[:-1]))
+    line = json.loads(lines[at][65:])
+    line[1]["act"]["numero"] = "11"  # a value of the wrong type (line hash recomputed): that file is read again
+    text = json.dumps(line)
+    lines[at] = hashlib.sha256(text.encode()).hexdigest() + " " + text
     (cache / FILE_NAME).write_text("\n".join(lines) + "\n", encoding="utf-8")
     calls = count_parses(monkeypatch)
     assert snapshot(load(demo, cache)) == expected
@@ -143,6 +145,24 @@ def test_damaged_cache_is_read_around(demo, tmp_path, monkeypatch):
     calls.clear()
     assert snapshot(load(demo, cache)) == expected
     assert len(calls) > 10
+
+
+def test_a_line_edited_by_hand_is_not_served(demo, tmp_path, monkeypatch):
+    """An objet changed in the cache (its line keeps the file's SHA-256) is not what gets published."""
+    cache = tmp_path / "cache"
+    expected = snapshot(load(demo, cache))
+    rel = "2025/decision-2025-11.md"
+    text = (cache / FILE_NAME).read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if json.dumps([rel])[:-1] in line)
+    objet = json.loads(line[65:])[1]["act"]["objet"]
+    (cache / FILE_NAME).write_text(text.replace(json.dumps(objet, ensure_ascii=False)[1:-1], "Objet falsifié", 1),
+                                   encoding="utf-8")
+    assert "Objet falsifié" in (cache / FILE_NAME).read_text(encoding="utf-8")
+    calls = count_parses(monkeypatch)
+    register = load(demo, cache)
+    assert snapshot(register) == expected
+    assert all("falsifié" not in act.objet for act in register.acts)
+    assert [Path(c).name for c in calls] == ["decision-2025-11.md"]
 
 
 def test_an_edit_appends_one_line_and_outdated_lines_are_compacted(demo, tmp_path, monkeypatch):
@@ -155,7 +175,7 @@ def test_an_edit_appends_one_line_and_outdated_lines_are_compacted(demo, tmp_pat
     edited = snapshot(load(demo, cache))
     after = (cache / FILE_NAME).read_text(encoding="utf-8")
     assert after.startswith(before) and after[len(before):].count("\n") == 1  # appended, not rewritten
-    assert json.loads(after.splitlines()[-1])[0] == "2025/decision-2025-11.md"
+    assert json.loads(after.splitlines()[-1][65:])[0] == "2025/decision-2025-11.md"
     calls = count_parses(monkeypatch)
     assert snapshot(load(demo, cache)) == edited and calls == []  # the later line wins
     entries = len(before.splitlines()) - 1

@@ -384,7 +384,7 @@ def test_check_warns_on_unknown_or_too_coarse_matiere(project):
 def test_json_records_are_kept_under_their_act_page_key(nasty_register, tmp_path):
     """actes.json lines are reused while an act's page key is unchanged, and encoded again
     when it changes (the key covers every field of a record)."""
-    from registre.actes_json import RecordLines, actes_json
+    from registre.actes_json import RecordLines, _line_digest, actes_json
 
     keys = {act.identifier: f"clé-{act.identifier}" for act in nasty_register.online}
     store = tmp_path / "lignes.json"
@@ -393,7 +393,12 @@ def test_json_records_are_kept_under_their_act_page_key(nasty_register, tmp_path
     kept = json.loads(store.read_text(encoding="utf-8"))
     assert sorted(kept) == sorted(keys.values())
     first = nasty_register.online[0].identifier
-    kept[keys[first]] = json.dumps({"identifiant": "repris-du-cache"})
+    line = json.dumps({"identifiant": "repris-du-cache"})
+    kept[keys[first]] = [kept[keys[first]][0], line]  # edited in the cache: its recorded hash no longer fits
+    store.write_text(json.dumps(kept), encoding="utf-8")
+    assert actes_json(nasty_register, "https://registre.test/", RecordLines(store, keys)) == fresh  # encoded again
+    kept = json.loads(store.read_text(encoding="utf-8"))
+    kept[keys[first]] = [_line_digest(keys[first], line), line]  # as a build that encoded it would keep it
     store.write_text(json.dumps(kept), encoding="utf-8")
     reused = json.loads(actes_json(nasty_register, "https://registre.test/", RecordLines(store, keys)))
     assert reused["actes"][0] == {"identifiant": "repris-du-cache"}  # same key: the kept line

@@ -11,7 +11,10 @@ libraries it uses.  Any other change (an edit, a new registre version, the
 next day) reads the file again.
 
 The file is JSON Lines, not pickle: the cache may come back from a CI store, and
-reading it must never run code.  Values are checked against the types of the
+reading it must never run code.  Each line starts with the SHA-256 of its JSON
+text (which holds the SHA-256 of the act's file): a line damaged or edited by
+hand (an objet changed in the cache) no longer matches and its file is read
+again, so an edited cache never publishes what the act's file does not say.  Values are checked against the types of the
 model when they are read back; an entry that does not fit is read again from
 its file.  Plain Python, no MkDocs.
 """
@@ -33,7 +36,7 @@ from .atomic_write import write_atomic
 from .diagnostics import Diagnostic, Severity
 from .model import Act
 
-FORMAT = "registre-actes-v2"
+FORMAT = "registre-actes-v3"
 FILE_NAME = "actes.jsonl"
 LEGACY_FILES = ("actes.json",)  # earlier formats, deleted when the file is rewritten
 
@@ -221,10 +224,13 @@ class ActCache:
             if not line:
                 continue
             self._lines += 1
+            digest, _, text = line.partition(b" ")
+            if hashlib.sha256(text).hexdigest().encode() != digest:
+                continue  # a line cut short, damaged or edited: its file is read again
             try:
-                rel, entry = json.loads(line)
+                rel, entry = json.loads(text)
             except (ValueError, TypeError):
-                continue  # a line cut short: its file is read again
+                continue
             if not isinstance(rel, str):
                 continue
             if isinstance(entry, dict):
@@ -279,4 +285,6 @@ class ActCache:
 
 
 def _line(rel: str, entry: dict | None) -> str:
-    return json.dumps([rel, entry], ensure_ascii=False, separators=(",", ":")) + "\n"
+    """``<SHA-256 of the JSON text> <JSON text>``: the hash is checked when the line is read back."""
+    text = json.dumps([rel, entry], ensure_ascii=False, separators=(",", ":"))
+    return f"{hashlib.sha256(text.encode('utf-8')).hexdigest()} {text}\n"

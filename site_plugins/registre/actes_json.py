@@ -8,6 +8,7 @@ personal data listed in ``masquer`` stays hidden, as on the page.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Callable, Mapping
@@ -103,6 +104,8 @@ class RecordLines:
         self.page_keys = page_keys
         self._stored: dict = {}
         self._used: dict[str, str] = {}
+        self._remade = False  # a kept line was damaged: the file is written again
+        self._digests: dict[str, str] = {}  # key → digest of its kept line, checked
         if path is not None:
             try:
                 stored = json.loads(path.read_bytes())
@@ -114,21 +117,32 @@ class RecordLines:
         key = self.page_keys.get(identifier)
         if key is None:
             return make()
-        line = self._stored.get(key)
-        if not isinstance(line, str):
+        stored = self._stored.get(key)
+        # [SHA-256 of key and line, line]: a line damaged or edited in the cache is encoded again.
+        if isinstance(stored, list) and len(stored) == 2 and isinstance(stored[1], str) \
+                and stored[0] == _line_digest(key, stored[1]):
+            line = stored[1]
+            self._digests[key] = stored[0]
+        else:
             line = make()
+            self._remade = True
         self._used[key] = line
         return line
 
     def save(self) -> None:
         """Keep the lines of this build's acts (and only those) when they changed."""
-        if self.path is None or self._used.keys() == self._stored.keys():
+        if self.path is None or (self._used.keys() == self._stored.keys() and not self._remade):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, json.dumps(self._used, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            kept = {key: [self._digests.get(key) or _line_digest(key, line), line] for key, line in self._used.items()}
+            write_atomic(self.path, json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         except OSError:
             pass  # not kept: the next build encodes them again
+
+
+def _line_digest(key: str, line: str) -> str:
+    return hashlib.sha256(f"{key}\0{line}".encode("utf-8")).hexdigest()
 
 
 def actes_json(register: Register, site_url: str, lines: RecordLines | None = None) -> bytes:

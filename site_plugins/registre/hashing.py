@@ -16,6 +16,7 @@ normalised to ``\\n``.
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import os
 import json
@@ -86,3 +87,44 @@ def file_sha256(path: Path) -> str:
 
 def bytes_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def sha256_many(paths) -> dict:
+    """path → SHA-256 of each file (None: unreadable), read by a few threads: hashlib and file reads
+    release the interpreter lock, so checking 10,000 cached files takes a fraction of the time."""
+    paths = list(paths)
+
+    def one(path):
+        try:
+            return file_sha256(path)
+        except OSError:
+            return None
+    if len(paths) < 64:
+        return {path: one(path) for path in paths}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return dict(zip(paths, pool.map(one, paths, chunksize=64)))
+
+
+TREE_MANIFEST = ".sha256.json"  # inside a cached folder: SHA-256 of each of its files, recorded when made
+
+
+def _tree_hashes(folder: Path) -> dict[str, str | None]:
+    paths = {path.relative_to(folder).as_posix(): path for path in Path(folder).rglob("*")
+             if path.is_file() and path.name != TREE_MANIFEST}
+    found = sha256_many(paths.values())
+    return {rel: found[path] for rel, path in paths.items()}
+
+
+def seal_tree(folder: Path) -> None:
+    """Record the SHA-256 of every file of the cached ``folder`` (see :func:`tree_intact`)."""
+    data = json.dumps(_tree_hashes(folder), sort_keys=True, separators=(",", ":")).encode("utf-8")
+    (Path(folder) / TREE_MANIFEST).write_bytes(data)
+
+
+def tree_intact(folder: Path) -> bool:
+    """Whether the cached ``folder`` holds exactly the files :func:`seal_tree` recorded, byte for byte."""
+    try:
+        recorded = json.loads((Path(folder) / TREE_MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(recorded, dict) and bool(recorded) and recorded == _tree_hashes(folder)

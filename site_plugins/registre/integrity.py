@@ -24,7 +24,8 @@ from typing import Iterable
 
 from .dates import format_date
 from .diagnostics import Diagnostic, error, warning
-from .ledger import LEDGER_NAME, Ledger, SealedAct, content_changes, follow_up_changes, history_problem, read_ledger
+from .ledger import (LEDGER_NAME, Ledger, SealedAct, content_changes, follow_up_changes, history_problem,
+                     is_shallow_clone, read_ledger)
 from .hashing import file_sha256
 from .lifecycle import is_online
 from .model import Act
@@ -67,6 +68,12 @@ def rule_integrity(register: Register) -> Iterable[Diagnostic]:
                                   f"{version.commit[:10]} du {_day(version.day)}).",
                         f"restaurez-le : git checkout {version.commit[:10]} -- {shown}", "ledger.deleted")
         return
+    if is_shallow_clone(path):
+        yield warning(shown, 1, "historique git incomplet (clone superficiel, « git clone --depth 1 ») : impossible "
+                                "de vérifier que le registre scellé n'a pas été réécrit depuis ses versions "
+                                "enregistrées.",
+                      "récupérez tout l'historique (git fetch --unshallow) ; en CI : fetch-depth: 0 "
+                      "(actions/checkout) ou GIT_DEPTH: 0 (GitLab).", "ledger.shallow")
     broken = history_problem(ledger)
     if broken:
         version, line = broken

@@ -666,6 +666,17 @@ def committed_versions(path: Path, depth: int = GIT_HISTORY_DEPTH) -> list[Commi
         return []
 
 
+def is_shallow_clone(path: Path) -> bool:
+    """Whether the ledger ``path`` lies in a shallow git clone (``git clone --depth 1``,
+    what ``actions/checkout`` does by default): its history cannot show a rewrite."""
+    folder = path.parent if path.parent.is_dir() else path.parent.parent
+    try:
+        out = _git(folder, "rev-parse", "--is-shallow-repository")
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return out is not None and out.strip() == b"true"
+
+
 def _git(cwd: Path, *args: str) -> bytes | None:
     result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=20, check=False,
                             env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})

@@ -35,7 +35,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .hashing import file_sha256
+from .hashing import file_sha256, sha256_many
 from .linker import link_files
 from .presentation import ActView
 
@@ -160,21 +160,48 @@ def _canonical(value, act_keys: dict[str, str]):
 
 
 class PageCache:
-    """Kept pages, one file per key, under ``cache_dir/pages/``."""
+    """Kept pages, one file per key, under ``cache_dir/pages/``: ``<key>-<SHA-256 of the page>.html``.
+
+    The SHA-256 in the name is the page's as MkDocs wrote it; a kept page is served only if its
+    bytes still have it (:meth:`check`): a page damaged in the cache, or edited in a published
+    site (kept pages are published as hard links: the same bytes), is rendered again."""
 
     def __init__(self, cache_dir: Path):
         self.root = Path(cache_dir) / "pages"
+        self._checked: dict[str, bool] = {}
 
-    def path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.html"
+    def _path(self, key: str, digest: str) -> Path:
+        return self.root / key[:2] / f"{key}-{digest}.html"
+
+    def path(self, key: str) -> Path | None:
+        digest = self._known.get(key)
+        return None if digest is None else self._path(key, digest)
+
+    def check(self, keys: Iterable[str]) -> None:
+        """Check the kept pages of ``keys`` against their SHA-256, several at a time."""
+        paths = {key: self._path(key, self._known[key]) for key in keys
+                 if key in self._known and key not in self._checked}
+        found = sha256_many(paths.values())
+        for key, path in paths.items():
+            self._checked[key] = found[path] == self._known[key]
 
     def get(self, key: str) -> Path | None:
-        return self.path(key) if key in self._known else None
+        """The kept page of ``key`` if it is intact; a damaged one is deleted (rendered again)."""
+        if key not in self._known:
+            return None
+        if key not in self._checked:
+            self.check([key])
+        path = self._path(key, self._known[key])
+        if not self._checked[key]:
+            path.unlink(missing_ok=True)
+            del self._known[key]
+            return None
+        return path
 
     @cached_property
-    def _known(self) -> set[str]:
-        """Keys of the kept pages: 256 folder listings rather than 10,000 ``stat`` calls."""
-        keys: set[str] = set()
+    def _known(self) -> dict[str, str]:
+        """Key → SHA-256 of the kept pages: 256 folder listings rather than 10,000 ``stat`` calls."""
+        keys: dict[str, str] = {}
         try:
             folders = list(os.scandir(self.root))
         except (FileNotFoundError, NotADirectoryError):
@@ -182,36 +209,44 @@ class PageCache:
         for folder in folders:
             if folder.is_dir():
                 with os.scandir(folder.path) as entries:
-                    keys.update(entry.name[:-5] for entry in entries if entry.name.endswith(".html"))
+                    for entry in entries:
+                        name = entry.name
+                        if len(name) == 134 and name.endswith(".html") and name[64] == "-":
+                            keys[name[:64]] = name[65:-5]
         return keys
 
     def keep(self, key: str, page: Path) -> None:
         """Keep the page MkDocs just wrote, as a hard link (the plugin unlinks a page before
         MkDocs writes it, so a kept file never changes), or a copy across file systems."""
-        target = self.path(key)
-        if target.is_file():
+        if key in self._known:
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         try:
+            digest = file_sha256(page)
+            target = self._path(key, digest)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
             try:
-                os.link(page, tmp)
+                try:
+                    os.link(page, tmp)
+                except OSError:
+                    shutil.copyfile(page, tmp)
+                os.replace(tmp, target)
             except OSError:
-                shutil.copyfile(page, tmp)
-            os.replace(tmp, target)
+                tmp.unlink(missing_ok=True)
+                raise
         except OSError:
-            tmp.unlink(missing_ok=True)  # a page not kept is rendered again next time: never an error
-            return
-        self._known.add(key)
+            return  # a page not kept is rendered again next time: never an error
+        self._known[key] = digest
+        self._checked[key] = True
 
     def prune(self, used: set[str]) -> int:
-        """Delete the kept pages no longer used; returns how many."""
+        """Delete the kept pages no longer used (and files of another form); returns how many."""
         removed = 0
         if not self.root.is_dir():
             return 0
         for folder in self.root.iterdir():
             for path in folder.glob("*.html") if folder.is_dir() else ():
-                if path.stem not in used:
+                if path.name[:64] not in used or self._known.get(path.name[:64]) != path.name[65:-5]:
                     path.unlink(missing_ok=True)
                     removed += 1
         return removed

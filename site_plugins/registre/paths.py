@@ -1,9 +1,18 @@
-"""Paths that acts name (annexes, originals) must stay inside ``acts/``."""
+"""Paths that acts name (annexes, originals) must stay inside ``acts/``; where the build keeps its cache."""
 
 from __future__ import annotations
 
+import os
 import posixpath
 from pathlib import Path
+
+CACHE_DIR_SWITCH = "REGISTRE_CACHE_DIR"  # another cache folder (``registre verify`` builds with an empty one)
+
+
+def cache_root(project_root: Path) -> Path:
+    """``.cache/registre`` beside mkdocs.yml, or the folder ``$REGISTRE_CACHE_DIR`` names."""
+    override = os.environ.get(CACHE_DIR_SWITCH, "").strip()
+    return Path(override) if override else Path(project_root) / ".cache" / "registre"
 
 
 def normalise_relative(source_rel: str, raw: str) -> tuple[str, str | None]:

@@ -55,7 +55,8 @@ from markupsafe import Markup
 
 from .atomic_write import write_atomic
 from .dates import format_date
-from .hashing import content_hash, file_sha256, is_sha256, remember_sha256
+from .paths import cache_root
+from .hashing import content_hash, file_sha256, is_sha256, remember_sha256, sha256_many
 from .lifecycle import is_online
 from .linker import link_or_copy
 from .model import Act
@@ -300,6 +301,19 @@ def _pool_context():
 
 # -- the PDFs of one build ----------------------------------------------------
 
+def _recorded_hash_path(pdf: Path) -> Path:
+    return pdf.with_suffix(".sha256")
+
+
+def _read_recorded_hash(pdf: Path) -> str | None:
+    """The SHA-256 recorded beside a stored PDF when it was rendered (None: none, or not a hash)."""
+    try:
+        value = _recorded_hash_path(pdf).read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return None
+    return value if is_sha256(value) else None
+
+
 def _read_json_object(path: Path) -> dict:
     try:
         data = json.loads(path.read_bytes())
@@ -441,31 +455,42 @@ class ActPdfs:
     def _store_path(self, key: str) -> Path:
         return self.cache_dir / key[:2] / f"{key}.pdf"
 
-    def _lookup(self, act: Act) -> tuple[str, PdfFile | None]:
-        """(fingerprint, the act's PDF in the store or None)."""
-        fingerprint = self.fingerprint(act)
+    def _indexed(self, fingerprint: str) -> tuple[Path, str] | None:
+        """(store file, SHA-256 recorded when it was rendered) of the PDF indexed under ``fingerprint``."""
         entry = self._store_index.get(fingerprint)
         if not (isinstance(entry, list) and len(entry) == 4):
-            return fingerprint, None
+            return None
         key, size, mtime, sha256 = entry
         if not (is_sha256(key) and is_sha256(sha256) and type(size) is int and type(mtime) is int):
-            return fingerprint, None  # not what _stored writes: found again through its HTML
-        path = self._store_path(key)
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return fingerprint, None  # store emptied: rendered again
-        if stat.st_size != size or stat.st_mtime_ns != mtime:
-            return fingerprint, None  # not the file indexed: found again through its HTML
-        remember_sha256(path, sha256, stat)
-        return fingerprint, PdfFile(kind="genere", site_path=pdf_site_path(act), sha256=sha256, size=size,
-                                    source=path)
+            return None  # not what _stored writes: found again through its HTML
+        return self._store_path(key), sha256
 
-    def _stored(self, fingerprint: str, act: Act, path: Path) -> PdfFile:
+    @cached_property
+    def _rendered_hashes(self) -> dict[str, str]:
+        """Store key → SHA-256 recorded when that PDF was rendered (from the index)."""
+        return {entry[0]: entry[3] for entry in self._store_index.values()
+                if isinstance(entry, list) and len(entry) == 4 and is_sha256(entry[0]) and is_sha256(entry[3])}
+
+    def _lookup(self, act: Act, fingerprint: str, hashes: dict) -> PdfFile | None:
+        """The act's PDF in the store, if its bytes still have the SHA-256 recorded when it was
+        rendered (``hashes``: store file → its SHA-256 now); a damaged or edited PDF is rendered again."""
+        indexed = self._indexed(fingerprint)
+        if indexed is None:
+            return None
+        path, sha256 = indexed
+        if hashes.get(path) != sha256:
+            return None  # store emptied, or the file changed (a published hard link edited): rendered again
+        return PdfFile(kind="genere", site_path=pdf_site_path(act), sha256=sha256, size=path.stat().st_size,
+                       source=path)
+
+    def _stored(self, fingerprint: str, act: Act, path: Path, sha256: str | None = None) -> PdfFile:
         """Index the store's ``path`` (just rendered, or found by its HTML) under ``fingerprint``."""
         stat = path.stat()
-        sha256 = file_sha256(path)
+        if sha256 is None:  # just rendered: its hash recorded beside it too, should the index be lost
+            sha256 = file_sha256(path)
+            write_atomic(_recorded_hash_path(path), sha256.encode("ascii"))
         self._store_index[fingerprint] = [path.stem, stat.st_size, stat.st_mtime_ns, sha256]
+        self._rendered_hashes[path.stem] = sha256
         self._index_changed = True
         return PdfFile(kind="genere", site_path=pdf_site_path(act), sha256=sha256, size=stat.st_size, source=path)
 
@@ -485,20 +510,26 @@ class ActPdfs:
         work (a warm build computes 10,000 page keys meanwhile); :meth:`generated` and
         :meth:`wait` collect them."""
         pending: list[tuple[Act, str, RenderJob]] = []
-        for act in acts:
-            if act.identifier in self._files or act.identifier in self._rendering:
-                continue
-            fingerprint, cached = self._lookup(act)
+        todo = [(act, self.fingerprint(act)) for act in acts
+                if act.identifier not in self._files and act.identifier not in self._rendering]
+        # Every stored PDF is checked against the hash recorded when it was rendered before it is used.
+        hashes = sha256_many(indexed[0] for indexed in map(self._indexed, (fp for _, fp in todo)) if indexed)
+        for act, fingerprint in todo:
+            cached = self._lookup(act, fingerprint, hashes)
             if cached is not None:
                 self._files[act.identifier] = cached
                 self.stats.reused += 1
                 continue
-            _, job = self.job(act)
+            key, job = self.job(act)
             target = Path(job.target)
-            if target.is_file():  # same HTML as an earlier render (e.g. an unrelated setting changed)
-                self._files[act.identifier] = self._stored(fingerprint, act, target)
+            # Same HTML as an earlier render (e.g. an unrelated setting changed), and the same bytes.
+            recorded = self._rendered_hashes.get(key) or _read_recorded_hash(target)
+            if target.is_file() and recorded is not None and file_sha256(target) == recorded:
+                self._files[act.identifier] = self._stored(fingerprint, act, target, recorded)
                 self.stats.reused += 1
             else:
+                target.unlink(missing_ok=True)  # damaged, or never recorded: rendered again, as a new file
+                _recorded_hash_path(target).unlink(missing_ok=True)
                 pending.append((act, fingerprint, job))
         if pending:
             workers = _workers(len(pending))
@@ -678,7 +709,7 @@ def project_cache_dir(register: Register) -> Path:
         root = root.parents[depth - 1]
     else:
         root = root.parent
-    return root / ".cache" / "registre"
+    return cache_root(root)
 
 
 def sealed_pdf_records(register: Register, act: Act) -> list:

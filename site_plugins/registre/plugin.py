@@ -7,14 +7,17 @@ log messages.  Templates and CSS live in ``templates/`` (theme overrides).
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import sys
 from datetime import date
 from pathlib import Path
 
 import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs import utils as mkdocs_utils
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -30,8 +33,9 @@ from .html_policy import sanitize
 from .diagnostics import sort_key, summary
 from .jsonld import jsonld, script_json
 from .outputs import BuildContext, run_steps
-from .old_site import OldSite, set_aside
+from .old_site import BuildLock, BuildLocked, acquire_lock, discard, prepare_staging, swap_in
 from .page_cache import PageCache, Publisher, act_page_key, build_digest, generated_page_key
+from .paths import cache_root
 from .pdf import pdfs_for
 from .register import Register, load_register
 from .search import SearchIndexer, indexer_for, search_fields
@@ -50,8 +54,57 @@ def _switched_on(name: str) -> bool:
 def page_cache_enabled() -> bool:
     return _switched_on(PAGE_CACHE_SWITCH)
 
+def _strict_failure(config: MkDocsConfig) -> bool:
+    """Whether MkDocs will abort this build after on_post_build (``--strict`` and warnings logged)."""
+    if not config.strict:
+        return False
+    return any(isinstance(h, mkdocs_utils.CountHandler) and h.get_counts()
+               for h in logging.getLogger("mkdocs").handlers)
+
+
+_explained = False
+
+
+def explain_failure(error: BaseException, *, kept: bool) -> None:
+    """A French line after MkDocs's English abort message (« Aborted with … »), printed when the
+    command exits; a system error (full disk, read-only folder) in French, without a traceback."""
+    global _explained
+    site = ("le site précédent est conservé tel quel" if kept else "aucun site n'a été écrit")
+    if isinstance(error, OSError):
+        what = error.strerror or str(error)
+        where = f" ({error.filename})" if error.filename else ""
+        line = (f"registre : construction interrompue : erreur du système{where} : {what} ; {site}. Correction : "
+                "libérez de l'espace disque, vérifiez les droits d'écriture du dossier du site et du dossier "
+                ".cache/, puis relancez mkdocs build.")
+        previous = sys.excepthook
+
+        def hook(kind, value, traceback):
+            if value is not error:
+                previous(kind, value, traceback)
+                return
+            print(line, file=sys.stderr)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(1)  # now: the interpreter's shutdown would print MkDocs's own objects failing to close
+        sys.excepthook = hook
+        return
+    text = str(error)
+    if "strict mode" in text:
+        count = text.split("Aborted with ", 1)[-1].split(" in strict mode", 1)[0]
+        count = count.replace("warnings", "avertissement(s)").replace("warning", "avertissement").replace(
+            "errors", "erreur(s)").replace("error", "erreur")
+        line = (f"registre : construction refusée en mode strict (--strict) : {count} ; {site}. Correction : "
+                "corrigez les avertissements ci-dessus (registre check les liste aussi), ou construisez sans "
+                "--strict.")
+    else:
+        line = (f"registre : construction interrompue par l'erreur ci-dessus ; {site}, rien n'a été publié. "
+                "Correction : corrigez cette erreur (registre check liste celles du registre), puis relancez.")
+    if not _explained:
+        _explained = True
+        atexit.register(lambda: print(line, file=sys.stderr, flush=True))
+
+
 TEMPLATES = Path(__file__).parent / "templates"
-CACHE_DIR = Path(".cache", "registre")  # beside mkdocs.yml
 
 
 class TribunalOptions(base.Config):
@@ -112,19 +165,47 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.act_keys: dict[str, str] = {}  # BuildContext.act_page_keys
         self.pdfs = None
         self.command, self.dirty = "build", False
-        self.old_site: OldSite | None = None
+        self.lock: BuildLock | None = None
+        self.site_dir: Path | None = None  # where the build goes once complete (it is written to a staging folder)
+        self.staging: Path | None = None
 
     # -- configuration -------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
 
-    def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        # Before MkDocs empties site/: the old site goes to the trash, deleted alongside the build.
-        if self.command == "build" and not self.dirty:
-            self.old_site = set_aside(Path(config.site_dir), self.build_context(config).cache_dir)
+    def _stage(self, config: MkDocsConfig) -> None:
+        """``mkdocs build``: one build of the register at a time, written to a staging folder
+        that replaces the site only once complete (see :mod:`registre.old_site`)."""
+        self.site_dir = Path(config.site_dir)
+        if self.command != "build":
+            return
+        root = Path(config.config_file_path or ".").parent
+        try:
+            self.lock = acquire_lock(cache_root(root))
+        except BuildLocked as exc:
+            who = f" (processus {exc})" if str(exc) else ""
+            raise PluginError(f"une autre construction de ce registre est en cours{who} : attendez qu'elle se "
+                              "termine, puis relancez mkdocs build.") from None
+        except OSError as exc:
+            raise PluginError(f"impossible de créer le dossier de cache {cache_root(root)} ({exc.strerror}). "
+                              "Correction : vérifiez l'espace disque et les droits du dossier du registre.") from None
+        if self.dirty:
+            return
+        site_dir = Path(config.site_dir)
+        if site_dir.exists() and not site_dir.is_dir():
+            raise PluginError(f"site_dir : {site_dir} existe et n'est pas un dossier. Correction : déplacez ce "
+                              "fichier, ou indiquez un autre dossier (site_dir dans mkdocs.yml, ou -d).")
+        try:
+            staging = prepare_staging(site_dir)
+        except OSError as exc:
+            raise PluginError(f"impossible de préparer la construction à côté de {site_dir} ({exc.strerror}). "
+                              "Correction : vérifiez l'espace disque et les droits de ce dossier.") from None
+        self.staging = staging
+        config.site_dir = str(staging)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._stage(config)
         options = dict(self.config)
         options["tribunal"] = dict(self.config.tribunal)
         options["signataire"] = dict(self.config.signataire) if self.config.signataire.nom else None
@@ -137,7 +218,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
             raise PluginError(str(exc)) from None
         root = Path(config.config_file_path or ".").parent
         self.register = load_register(root / self.settings.acts_dir, self.settings,
-                                      cache_dir=root / CACHE_DIR if _switched_on(ACT_CACHE_SWITCH) else None)
+                                      cache_dir=cache_root(root) if _switched_on(ACT_CACHE_SWITCH) else None)
         if self.register.files_cached:
             read = self.register.files_read
             log.info("registre : fichiers des actes : %d repris du cache, %d %s.", self.register.files_cached,
@@ -167,6 +248,14 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
             log.info("registre : seules les pages des actes de %s sont construites (option annees).",
                      ", ".join(map(str, sorted(years))))
         return years
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        """``mkdocs serve`` rebuilds when an act, an annex or the sealed register changes."""
+        root = Path(config.config_file_path or ".").parent
+        acts = root / (self.settings.acts_dir if self.settings else self.config.acts_dir)
+        if acts.is_dir():
+            server.watch(str(acts))
+        return server
 
     # -- pages ---------------------------------------------------------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -199,6 +288,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
             view = generated.data["act"]
             act_keys[view.identifier] = act_page_key(digest, view, self.pdfs.downloads(view), build.site_url,
                                                      self.pdfs.file_hash)
+        if self.page_cache is not None:  # kept act pages checked against their SHA-256, several at a time
+            self.page_cache.check(act_keys.values())
         for generated in generated_pages:
             key = identifier = None
             if generated.template == ACT_TEMPLATE:
@@ -258,11 +349,12 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         site_url = normalise_site_url(config.site_url)
         kept = frozenset(uri[:-len("index.md")] for uri in self.kept_pages)
         return BuildContext(register=self.register, site_dir=Path(config.site_dir), site_url=site_url,
-                            cache_dir=root / CACHE_DIR, years=self.years, kept_urls=kept,
+                            cache_dir=cache_root(root), years=self.years, kept_urls=kept,
                             published_files=self.published_files, published=self._kept_published,
                             act_files=self.act_files, act_page_keys=self.act_keys,
                             reuse=page_cache_enabled())
 
+    @event_priority(-100)  # last: after the other plugins have written their files into the staging folder
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._publish_kept(config)
         self._written()
@@ -272,12 +364,21 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
             self._kept_published()
         if self.page_cache is not None and self.years is None and self.command == "build":
             self.page_cache.prune({key for _, key, _ in self.kept_pages.values()} | set(self.page_keys.values()))
-        self._old_site_gone()
+        if self.staging is not None and not _strict_failure(config):
+            staging, self.staging = self.staging, None
+            config.site_dir = str(self.site_dir)
+            try:
+                swap_in(staging, self.site_dir)
+            except OSError as exc:
+                raise PluginError(f"impossible de mettre le nouveau site à la place de {self.site_dir} "
+                                  f"({exc.strerror}) ; le site précédent est conservé. Correction : vérifiez les "
+                                  "droits de ce dossier et l'espace disque.") from None
+        self._release()
 
-    def _old_site_gone(self) -> None:
-        if self.old_site is not None:
-            self.old_site, old_site = None, self.old_site
-            old_site.wait()
+    def _release(self) -> None:
+        if self.lock is not None:
+            self.lock, lock = None, self.lock
+            lock.release()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.indexer is not None:
@@ -288,7 +389,11 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
             self._kept_published()
         except Exception:  # noqa: BLE001 - the build already failed; that error is the one to report
             pass
-        self._old_site_gone()
+        if self.staging is not None:
+            self.staging, staging = None, self.staging
+            discard(staging)
+        self._release()
+        explain_failure(error, kept=self.site_dir is not None and self.site_dir.is_dir())
 
     def _publish_kept(self, config: MkDocsConfig) -> None:
         """Kept pages into the site (MkDocs has cleaned it), by a background thread."""

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Mapping
 
+from .hashing import TREE_MANIFEST, seal_tree, tree_intact
 from .linker import link_files, link_or_copy
 from .nomenclature import lookup
 from .outputs import BuildContext
@@ -221,8 +222,10 @@ def _index_part(site_dir: Path, part: SearchPart, target: Path, ui_dir: Path) ->
             for name in UI_FILES:
                 if (output / name).is_file():
                     shutil.copyfile(output / name, ui_dir / name)
+            seal_tree(ui_dir)
         for name in UI_FILES:
             (output / name).unlink(missing_ok=True)
+        seal_tree(output)
         if target.exists():
             shutil.rmtree(target)
         os.replace(output, target)
@@ -232,7 +235,7 @@ def _replace_tree(source: Path, target: Path) -> None:
     tmp = target.with_name(f".{target.name}.tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
-    shutil.copytree(source, tmp, copy_function=link_or_copy)
+    shutil.copytree(source, tmp, copy_function=link_or_copy, ignore=shutil.ignore_patterns(TREE_MANIFEST))
     if target.exists():
         shutil.rmtree(target)
     os.replace(tmp, target)
@@ -291,8 +294,11 @@ class SearchIndexer:
         """(cached bundle of ``part``, whether Pagefind ran for it)."""
         key = _part_key(self.site_dir, part, self.build.act_page_keys)
         cached = self.cache / f"{part.name}-{key[:20]}"
-        if (cached / "pagefind-entry.json").is_file() and (self.ui_dir / UI_FILES[0]).is_file():
+        # Reused only if its files, and the interface's, still have the hashes recorded when Pagefind wrote them.
+        if tree_intact(cached) and tree_intact(self.ui_dir):
             return cached, False
+        if not tree_intact(self.ui_dir):
+            shutil.rmtree(self.ui_dir, ignore_errors=True)
         _index_part(self.site_dir, part, cached, self.ui_dir)
         return cached, True
 

@@ -11,7 +11,17 @@ register ``acts/registre.lock``:
   act…) has the sealed SHA-256; an annex or original that differs is an
   error, a regenerated file not sealed yet (the act's PDF after its
   transmission was added) a warning;
-* acts and files the site publishes without seal are warnings.
+* acts and files the site publishes without seal are warnings;
+* every published file is, byte for byte, what the register produces: the
+  site is built again from the register (``mkdocs.yml``, ``docs/``,
+  ``acts/``) into a temporary folder, cold (no cache) and with the date the
+  site was built with, and both are compared file by file (see
+  :mod:`registre.site_rebuild`; the few Pagefind files whose bytes vary
+  from run to run are compared by content): a file missing, added or
+  different is an error;
+* ``--avant ANCIEN_SITE`` / ``--tete EMPREINTE``: the register an earlier
+  copy of the site published (its last line's SHA-256) is still the start of
+  the sealed register: history was extended, not rewritten.
 
 Exit code 1 when something is wrong, 0 otherwise.
 """
@@ -19,14 +29,17 @@ Exit code 1 when something is wrong, 0 otherwise.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import tempfile
 from pathlib import Path
 
 from ..config import ConfigError
 from ..diagnostics import Diagnostic, error, format_text, has_errors, summary, warning
-from ..hashing import file_sha256
+from ..hashing import bytes_sha256, file_sha256, is_sha256
 from ..ledger import LEDGER_NAME, Ledger, read_ledger, split_lines
 from ..register import display_path
+from ..site_rebuild import RebuildError, compare_sites, rebuild
 from ..verify_page import INDEX_PATH, LEDGER_PATH, read_published_hashes
 from .common import add_config_argument, resolve
 
@@ -39,17 +52,97 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scelle", metavar="REGISTRE_LOCK", type=Path,
                         help="registre scellé de référence (par défaut : acts/registre.lock du registre ; sans "
                              "registre, la copie publiée par le site)")
+    parser.add_argument("--avant", metavar="ANCIEN_SITE", type=Path,
+                        help="copie antérieure du site : vérifier que son registre scellé est le début du registre "
+                             "actuel (l'historique a été prolongé, pas réécrit)")
+    parser.add_argument("--tete", metavar="EMPREINTE",
+                        help="empreinte de la dernière ligne d'un registre scellé publié autrefois (page « Vérifier "
+                             "un document ») : vérifier qu'elle figure dans le registre actuel")
     add_config_argument(parser)
 
 
 def _reference(args: argparse.Namespace) -> Path | None:
     if args.scelle:
         return args.scelle
+    project = _project(args)
+    return project[1] / LEDGER_NAME if project else None
+
+
+def _project(args: argparse.Namespace) -> tuple[Path, Path] | None:
+    """(mkdocs.yml, acts folder) of the register, None outside one."""
     try:
-        config, _, acts_root = resolve(args)
+        _, mkdocs_yml, acts_root = resolve(args)
     except ConfigError:
         return None
-    return acts_root / LEDGER_NAME
+    return mkdocs_yml, acts_root
+
+
+def site_date(site: Path) -> str | None:
+    """The "today" the site was built with, as ``verifier/integrite.json`` records it."""
+    try:
+        value = json.loads((site / INDEX_PATH).read_text(encoding="utf-8")).get("date")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def compare_with_rebuild(site: Path, mkdocs_yml: Path) -> tuple[list[Diagnostic], int]:
+    """Every file of ``site`` against a cold build of the register: (problems, files compared)."""
+    fix = ("reconstruisez le site depuis le registre (mkdocs build) et redéployez-le ; si le fichier a été modifié "
+           "sur le serveur, cherchez qui l'a modifié.")
+    with tempfile.TemporaryDirectory(prefix="registre-verify-") as folder:
+        expected = Path(folder) / "site"
+        try:
+            rebuild(mkdocs_yml, expected, site_date(site))
+        except RebuildError as exc:
+            return [error(display_path(mkdocs_yml), 1, "impossible de reconstruire le site pour le comparer octet "
+                                                       f"par octet :\n{exc}",
+                          "corrigez les erreurs ci-dessus (registre check les liste aussi), puis relancez.",
+                          "verify.rebuild_failed")], 0
+        result = compare_sites(expected, site)
+    diags = [error(display_path(site / rel), 1,
+                   "fichiers de l'index de recherche différents, par leur contenu, de ceux que produit le registre."
+                   if "*" in rel else "fichier publié différent, octet par octet, de celui que produit le registre.",
+                   fix, "verify.file_differs") for rel in result.different]
+    diags += [error(display_path(site / rel), 1, "fichier que le registre produit mais absent du site.", fix,
+                    "verify.file_absent") for rel in result.missing]
+    diags += [error(display_path(site / rel), 1, "fichier publié que le registre ne produit pas.",
+                    "retirez-le du site (reconstruisez-le avec mkdocs build) ; s'il a été ajouté sur le serveur, "
+                    "cherchez qui l'a ajouté.", "verify.file_extra") for rel in result.extra]
+    return diags, result.compared
+
+
+def earlier_head(args: argparse.Namespace) -> tuple[str | None, str, list[Diagnostic]]:
+    """(head hash given by --tete or published by --avant's site, where it comes from, problems)."""
+    if args.tete:
+        value = args.tete.strip().lower()
+        if not is_sha256(value):
+            return None, "--tete", [error("--tete", 1, f"« {args.tete} » n'est pas une empreinte SHA-256.",
+                                          "recopiez les 64 caractères (0-9, a-f) affichés sur la page « Vérifier "
+                                          "un document » du site.", "verify.head_invalid")]
+        return value, "--tete", []
+    old = args.avant
+    shown = display_path(old / LEDGER_PATH)
+    try:
+        lines = split_lines((old / LEDGER_PATH).read_bytes())
+    except OSError:
+        return None, shown, [error(shown, 1, "l'ancienne copie du site ne contient pas de registre scellé.",
+                                   "indiquez le dossier d'un site construit (avec verifier/registre.lock), ou "
+                                   "l'empreinte publiée avec --tete.", "verify.earlier_missing")]
+    if not lines:
+        return None, shown, []
+    return bytes_sha256(lines[-1]), shown, []
+
+
+def check_extends(ledger: Ledger, head: str, where: str) -> list[Diagnostic]:
+    """The ledger line whose SHA-256 is ``head`` is in ``ledger`` (its chain then carries every line before)."""
+    if any(entry.digest == head for entry in ledger.entries):
+        return []
+    return [error(display_path(ledger.path), 1,
+                  f"registre scellé réécrit : la ligne d'empreinte {head[:16]}… publiée autrefois ({where}) n'est "
+                  "plus dans le registre scellé actuel ; il ne prolonge pas celui qui a été publié.",
+                  "restaurez le registre scellé publié (historique git, ancienne copie du site) : il ne peut que "
+                  "s'allonger.", "verify.rewritten")]
 
 
 def verify_site(site: Path, ledger: Ledger) -> tuple[list[Diagnostic], int]:
@@ -201,6 +294,20 @@ def run(args: argparse.Namespace) -> int:
               f"({display_path(published)}).", file=sys.stderr)
     ledger = read_ledger(reference)
     diags, checked = verify_site(site, ledger)
+    if args.tete or args.avant:
+        head, where, problems = earlier_head(args)
+        diags += problems + (check_extends(ledger, head, where) if head else [])
+    project = _project(args)
+    if project is None:
+        diags.append(warning(display_path(site), 1, "sans le dépôt du registre (mkdocs.yml), les fichiers du site "
+                                                    "ne sont pas comparés octet par octet à ce que produit le "
+                                                    "registre : seuls les fichiers scellés sont vérifiés.",
+                             "lancez la commande depuis le dossier du registre, ou indiquez --config-file "
+                             "mkdocs.yml.", "verify.no_rebuild"))
+    else:
+        compared, count = compare_with_rebuild(site, project[0])
+        diags += compared
+        checked = max(checked, count)
     if diags:
         print(format_text(diags))
     print(f"{len(ledger.acts)} acte(s) scellé(s), {checked} fichier(s) vérifié(s) dans {site} : {summary(diags)}.",

@@ -1,0 +1,139 @@
+"""What the register produces, built again from scratch, and compared with a site.
+
+``registre verify`` proves that every published file is, byte for byte, what
+the register produces: it runs the real ``mkdocs build`` into a temporary
+folder with no cache at all (an empty cache folder, page and act caches off)
+and with the "today" the site was built with (``date`` of
+``verifier/integrite.json``), then compares both folders file by file.
+
+A cold build is reproducible: the same register, configuration and date give
+the same bytes in any folder, at any time (the tests build twice and compare).
+Pagefind's index (``pagefind/``) is the one exception, in part: its scripts,
+styles, page fragments (what search results show) and word index come out
+the same and are compared byte for byte, but it writes the entries of its
+filter files in a different order at each run, and names those files (and
+the files listing them: ``*.pf_meta``, ``pagefind-entry.json``) after their
+bytes.  Those are compared by content: the filter files of a folder as a set
+of their sorted uncompressed bytes, ``pagefind-entry.json`` without the
+hashes, the ``*.pf_meta`` file by its uncompressed size.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .paths import CACHE_DIR_SWITCH
+
+PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Comparison:
+    missing: list[str] = field(default_factory=list)  # produced by the register, absent from the site
+    extra: list[str] = field(default_factory=list)  # in the site, not produced by the register
+    different: list[str] = field(default_factory=list)  # both, different bytes
+    compared: int = 0
+
+
+def _files(root: Path) -> set[str]:
+    found: set[str] = set()
+    for folder, dirs, names in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        if rel == ".":
+            rel = ""
+        for name in names:
+            found.add(f"{rel}/{name}".lstrip("/").replace(os.sep, "/") if rel else name)
+        for name in dirs:  # symbolic links to folders: listed as files, never followed
+            if os.path.islink(os.path.join(folder, name)):
+                found.add(f"{rel}/{name}".lstrip("/") if rel else name)
+    return found
+
+
+def _by_content(rel: str) -> str | None:
+    """The group a Pagefind file named after its varying bytes is compared in, or None."""
+    if not rel.startswith("pagefind/"):
+        return None
+    folder, _, name = rel.rpartition("/")
+    if name.endswith(".pf_filter"):
+        return f"{folder}/*.pf_filter"
+    if name.endswith(".pf_meta"):
+        return f"{folder}/*.pf_meta"
+    if name == "pagefind-entry.json":
+        return rel
+    return None
+
+
+def _content_key(path: Path) -> bytes:
+    data = path.read_bytes()
+    if path.name == "pagefind-entry.json":
+        try:
+            entry = json.loads(data)
+            for language in entry.get("languages", {}).values():
+                language.pop("hash", None)
+            return json.dumps(entry, sort_keys=True).encode("utf-8")
+        except (ValueError, AttributeError):
+            return data
+    try:
+        data = gzip.decompress(data)
+    except (OSError, EOFError):
+        return data
+    if path.name.endswith(".pf_meta"):  # it names the filter files: only its size is stable
+        return len(data).to_bytes(8, "big")
+    return bytes(sorted(data))
+
+
+def compare_sites(expected: Path, actual: Path) -> Comparison:
+    """``expected``: the fresh build; ``actual``: the site checked."""
+    wanted, there = _files(expected), _files(actual)
+    groups: dict[str, tuple[list[Path], list[Path]]] = {}
+    for files, side in ((wanted, 0), (there, 1)):
+        for rel in list(files):
+            group = _by_content(rel)
+            if group is not None:
+                files.discard(rel)
+                groups.setdefault(group, ([], []))[side].append((expected, actual)[side] / rel)
+    result = Comparison(missing=sorted(wanted - there), extra=sorted(there - wanted))
+    for rel in sorted(wanted & there):
+        result.compared += 1
+        a, b = expected / rel, actual / rel
+        if os.path.islink(b) or not b.is_file() or not filecmp.cmp(a, b, shallow=False):
+            result.different.append(rel)
+    for group, (made, found) in sorted(groups.items()):
+        result.compared += len(found)
+        if not made:
+            result.extra.append(group)
+        elif not found:
+            result.missing.append(group)
+        elif any(os.path.islink(p) for p in found) or \
+                sorted(map(_content_key, made)) != sorted(map(_content_key, found)):
+            result.different.append(group)
+    return result
+
+
+class RebuildError(Exception):
+    """The register could not be built (its errors are in the message)."""
+
+
+def rebuild(mkdocs_yml: Path, target: Path, today: str | None) -> None:
+    """``mkdocs build`` of ``mkdocs_yml`` into ``target``, cold, with ``today`` as the build's date."""
+    with tempfile.TemporaryDirectory(prefix="registre-verify-cache-") as cache:
+        env = dict(os.environ)
+        env.update({CACHE_DIR_SWITCH: cache, "REGISTRE_PAGE_CACHE": "0", "REGISTRE_ACT_CACHE": "0",
+                    "NO_MKDOCS_2_WARNING": "1",
+                    "PYTHONPATH": str(PACKAGE_PARENT) + os.pathsep + env.get("PYTHONPATH", "")})
+        if today:
+            env["REGISTRE_DATE"] = today
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet", "--config-file",
+                               str(mkdocs_yml), "--site-dir", str(target)], cwd=mkdocs_yml.parent,
+                              capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+        raise RebuildError("\n".join(lines[-8:]) or f"code de sortie {done.returncode}")

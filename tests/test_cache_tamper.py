@@ -1,0 +1,138 @@
+"""Nothing read from .cache/ is published or sealed unless it still has the hash recorded when it
+was produced (issue 13 §2): a damaged or edited cache entry is rebuilt, never served."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import Project, copy_demo
+
+CACHE = ".cache/registre"
+PDF = "actes/decision-2025-12/decision-2025-12.pdf"
+PAGE = "actes/decision-2025-12/index.html"
+
+
+@pytest.fixture(scope="module")
+def built_template(tmp_path_factory) -> Project:
+    proj = copy_demo(tmp_path_factory.mktemp("cache") / "demo")
+    (proj.root / "acts/registre.lock").unlink(missing_ok=True)
+    result = proj.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    return proj
+
+
+@pytest.fixture
+def built(built_template, tmp_path) -> Project:
+    """A private copy, with the site's files hard-linked to the cache as a build leaves them."""
+    root = tmp_path / "demo"
+    shutil.copytree(built_template.root, root, symlinks=True)
+    proj = Project.existing(root)
+    result = proj.build()  # warm: kept pages and PDFs published as hard links again
+    assert result.returncode == 0, result.stdout + result.stderr
+    return proj
+
+
+def flip(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    with open(path, "r+b") as handle:  # in place: a hard link shares the change
+        handle.write(bytes(data))
+
+
+def test_pdf_flipped_in_the_site_is_rendered_again_not_republished_nor_sealed(built):
+    good = (built.site / PDF).read_bytes()
+    flip(built.site / PDF)
+    result = built.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (built.site / PDF).read_bytes() == good
+    seal = built.registre("seal")
+    assert seal.returncode == 0, seal.stdout + seal.stderr
+    import hashlib
+
+    ledger = (built.root / "acts/registre.lock").read_text(encoding="utf-8")
+    assert hashlib.sha256(good).hexdigest() in ledger
+
+
+def test_pdf_flipped_in_the_site_is_not_sealed_before_a_build(built):
+    import hashlib
+
+    good = hashlib.sha256((built.site / PDF).read_bytes()).hexdigest()
+    flip(built.site / PDF)
+    bad = hashlib.sha256((built.site / PDF).read_bytes()).hexdigest()
+    seal = built.registre("seal")
+    assert seal.returncode == 0, seal.stdout + seal.stderr
+    ledger = (built.root / "acts/registre.lock").read_text(encoding="utf-8")
+    assert good in ledger and bad not in ledger
+
+
+def test_pdf_flipped_in_the_store_with_its_date_kept_is_rendered_again(built):
+    store = [p for p in (built.root / CACHE / "pdf").rglob("*.pdf")]
+    target = next(p for p in store if p.read_bytes() == (built.site / PDF).read_bytes())
+    good = target.read_bytes()
+    stat = target.stat()
+    flip(target)
+    import os
+
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same modification time
+    shutil.rmtree(built.site)
+    assert built.build().returncode == 0
+    assert (built.site / PDF).read_bytes() == good
+
+
+def test_kept_page_truncated_in_the_cache_is_rendered_again(built):
+    good = (built.site / PAGE).read_bytes()
+    kept = next(p for p in (built.root / CACHE / "pages").rglob("*.html") if p.read_bytes() == good)
+    with open(kept, "r+b") as handle:
+        handle.truncate(len(good) // 3)
+    shutil.rmtree(built.site)
+    result = built.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (built.site / PAGE).read_bytes() == good
+    assert "pages d'actes : 11 reprises du cache, 1 à construire" in result.stdout + result.stderr
+
+
+def test_page_edited_in_the_site_is_not_kept_for_the_next_build(built):
+    good = (built.site / PAGE).read_bytes()
+    text = good.decode("utf-8").replace("Article", "Articie", 1)
+    with open(built.site / PAGE, "r+b") as handle:  # in place: the kept page is the same file
+        handle.write(text.encode("utf-8"))
+    shutil.rmtree(built.site)
+    assert built.build().returncode == 0
+    assert (built.site / PAGE).read_bytes() == good
+
+
+def test_edited_actes_json_line_in_the_cache_is_encoded_again(built):
+    good = (built.site / "donnees/actes.json").read_bytes()
+    kept = built.root / CACHE / "exports"
+    path = next(p for p in kept.iterdir() if p.is_file() and b"decision-2025-12" in p.read_bytes())
+    data = json.loads(path.read_bytes())
+    for key, value in data.items():
+        line = value[1] if isinstance(value, list) else value
+        if "decision-2025-12" in line:
+            record = json.loads(line)
+            record["objet"] = "Objet falsifié"
+            new = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+            data[key] = [value[0], new] if isinstance(value, list) else new
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert built.build().returncode == 0
+    assert (built.site / "donnees/actes.json").read_bytes() == good
+    assert "falsifié" not in (built.site / "donnees/actes.json").read_text(encoding="utf-8")
+
+
+def test_search_part_edited_in_the_cache_is_indexed_again(built):
+    cache = built.root / CACHE / "pagefind"
+    entry = next(cache.rglob("pagefind-entry.json"))
+    entry.write_text('{"version":"piege"}', encoding="utf-8")
+    result = built.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 parties, 1 indexées, 0 reprises du cache" in result.stdout + result.stderr
+    assert "piege" not in (built.site / "pagefind/2025-1/pagefind-entry.json").read_text(encoding="utf-8")
+    ui = next(cache.rglob("pagefind-ui.js"))
+    ui.write_text("alert(1)", encoding="utf-8")
+    result = built.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "alert(1)" not in (built.site / "pagefind/pagefind-ui.js").read_text(encoding="utf-8")

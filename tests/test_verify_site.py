@@ -1,0 +1,251 @@
+"""`registre verify SITE`: every published file, byte for byte, and the ledger's history (issue 13 §2)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import VALID_DECISION, Project, _env, copy_demo
+
+LEDGER = "acts/registre.lock"
+
+
+@pytest.fixture(scope="module")
+def verified_template(tmp_path_factory) -> Project:
+    """The demo (décision 11/2025 has a Markdown annex), sealed and built once."""
+    proj = copy_demo(tmp_path_factory.mktemp("verify") / "demo")
+    (proj.root / LEDGER).unlink(missing_ok=True)
+    seal = proj.registre("seal")
+    assert seal.returncode == 0, seal.stdout + seal.stderr
+    build = proj.build()
+    assert build.returncode == 0, build.stdout + build.stderr
+    return proj
+
+
+@pytest.fixture
+def verified(verified_template, tmp_path) -> Project:
+    root = tmp_path / "demo"
+    shutil.copytree(verified_template.root, root, symlinks=True)
+    return Project.existing(root)
+
+
+def flip_byte(path: Path, offset: int | None = None) -> None:
+    data = bytearray(path.read_bytes())
+    position = len(data) // 2 if offset is None else offset
+    data[position] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_untouched_site_verifies_with_every_file_compared(verified):
+    result = verified.registre("verify", "site")
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    assert "0 erreur(s), 0 avertissement(s)" in out
+    every_file = [p for p in verified.site.rglob("*") if p.is_file()]
+    assert f"{len(every_file)} fichier(s) vérifié(s)" in out, out
+
+
+# Each file a resident may read or download, edited as on a compromised server.
+EDITS = {
+    "page d'acte": ("actes/decision-2025-12/index.html",
+                    lambda p: p.write_text(p.read_text(encoding="utf-8").replace("Article", "Articie", 1),
+                                           encoding="utf-8")),
+    "page d'annexe": ("actes/decision-2025-11/annexes/decision-2025-11-convention-ent-ecole/index.html",
+                      lambda p: p.write_text(p.read_text(encoding="utf-8").replace("Article", "Articie", 1),
+                                             encoding="utf-8")),
+    "actes.json": ("donnees/actes.json", lambda p: p.write_bytes(p.read_bytes().replace(b"2025", b"2024", 1))),
+    "export CSV": ("donnees/deliberations.csv", lambda p: p.write_bytes(p.read_bytes() + b"\n")),
+    "flux": ("flux/actes.atom", lambda p: flip_byte(p)),
+    "PDF": ("actes/decision-2025-12/decision-2025-12.pdf", lambda p: flip_byte(p)),
+    "plan du site": ("sitemap.xml", lambda p: flip_byte(p)),
+    "liste du registre": ("registre/index.html", lambda p: flip_byte(p)),
+    "feuille de style": ("assets/registre/registre.css", lambda p: p.write_bytes(p.read_bytes() + b"/* */")),
+}
+
+
+@pytest.mark.parametrize("what", sorted(EDITS))
+def test_any_edited_published_file_is_an_error(verified, what):
+    rel, edit = EDITS[what]
+    target = verified.site / rel
+    before = target.read_bytes()
+    edit(target)
+    assert target.read_bytes() != before
+    result = verified.registre("verify", "site")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (f"site/{rel}:1: erreur: fichier publié différent, octet par octet, de celui que produit le registre."
+            in result.stdout), result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("what", ["interface", "fragment", "filtre", "entree"])
+def test_edited_search_index_is_an_error(verified, what):
+    """Pagefind's files: byte for byte, or by content for those it names after bytes that vary."""
+    part = verified.site / "pagefind/2025-1"
+    if what == "interface":
+        target = verified.site / "pagefind/pagefind-ui.js"
+        target.write_bytes(target.read_bytes() + b"\nalert(1);\n")
+        shown = "site/pagefind/pagefind-ui.js"
+    elif what == "fragment":
+        target = sorted((part / "fragment").iterdir())[0]
+        flip_byte(target)
+        shown = f"site/pagefind/2025-1/fragment/{target.name}"
+    elif what == "filtre":
+        import gzip
+
+        target = sorted((part / "filter").iterdir())[0]
+        data = gzip.decompress(target.read_bytes())
+        target.write_bytes(gzip.compress(data.replace("2025".encode(), "2024".encode())
+                                         .replace("vigueur".encode(), "vigueuR".encode())
+                                         .replace("Arr".encode(), "Err".encode())
+                                         .replace("Fin".encode(), "Fun".encode())))
+        shown = "site/pagefind/2025-1/filter/*.pf_filter"
+    else:
+        target = part / "pagefind-entry.json"
+        target.write_text(target.read_text(encoding="utf-8").replace('"page_count":', '"page_count":1'),
+                          encoding="utf-8")
+        shown = "site/pagefind/2025-1/pagefind-entry.json"
+    result = verified.registre("verify", "site")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{shown}:1: erreur: " in result.stdout and "différent" in result.stdout, result.stdout
+
+
+def test_added_and_removed_files_are_errors(verified):
+    (verified.site / "actes/decision-2025-12/piege.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    (verified.site / "flux/seances.ics").unlink()
+    result = verified.registre("verify", "site")
+    assert result.returncode == 1
+    assert "site/actes/decision-2025-12/piege.html:1: erreur: fichier publié que le registre ne produit pas." \
+        in result.stdout, result.stdout
+    assert "site/flux/seances.ics:1: erreur: fichier que le registre produit mais absent du site." in result.stdout
+
+
+def test_verify_builds_with_the_date_the_site_was_built_with(verified):
+    """A site built "today" = 2025-12-15 verifies later, whatever the clock says: the date is
+    recorded in verifier/integrite.json and the rebuild uses it."""
+    config = verified.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace('      date_reference: "2025-12-15"\n', ""),
+                      encoding="utf-8")
+    env = {**_env(), "REGISTRE_DATE": "2025-12-15"}
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean"], cwd=verified.root,
+                           capture_output=True, text=True, env=env)
+    assert build.returncode == 0, build.stdout + build.stderr
+    index = json.loads((verified.site / "verifier/integrite.json").read_text(encoding="utf-8"))
+    assert index["date"] == "2025-12-15"
+    env["REGISTRE_DATE"] = "2026-03-01"  # months later: acts would have changed status
+    result = subprocess.run([sys.executable, "-m", "registre.cli", "verify", "site"], cwd=verified.root,
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cold_builds_are_byte_identical_in_any_folder(verified, tmp_path):
+    from registre.site_rebuild import compare_sites, rebuild
+
+    rebuild(verified.root / "mkdocs.yml", tmp_path / "un", None)
+    rebuild(verified.root / "mkdocs.yml", tmp_path / "deux" / "ailleurs", None)
+    comparison = compare_sites(tmp_path / "un", tmp_path / "deux" / "ailleurs")
+    assert comparison.compared > 100
+    assert (comparison.missing, comparison.extra, comparison.different) == ([], [], [])
+
+
+def test_failed_rebuild_is_a_french_error(verified):
+    verified.add("2025/decision-2025-14.md", VALID_DECISION.replace("numero: 11", "numero: 14")
+                 .replace("date: 2025-05-30", "date: 2025-02-30"))
+    result = verified.registre("verify", "site")
+    assert result.returncode == 1
+    assert "erreur: impossible de reconstruire le site pour le comparer octet par octet" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+# -- a rewritten history ----------------------------------------------------------------------
+
+def _add_act_and_seal(proj: Project) -> None:
+    new = proj.acts / "2025/decision-2025-14.md"
+    new.write_text((proj.acts / "2025/decision-2025-13.md").read_text(encoding="utf-8")
+                   .replace("numero: 13", "numero: 14"), encoding="utf-8")
+    seal = proj.registre("seal")
+    assert seal.returncode == 0, seal.stdout + seal.stderr
+
+
+def test_head_hash_is_published_on_the_site(verified):
+    ledger_lines = (verified.root / LEDGER).read_bytes().splitlines()
+    import hashlib
+
+    head = hashlib.sha256(ledger_lines[-1]).hexdigest()
+    index = json.loads((verified.site / "verifier/integrite.json").read_text(encoding="utf-8"))
+    assert index["registre_scelle"]["derniere_ligne_sha256"] == head
+    page = verified.page("verifier")
+    assert head in page and "--tete" in page
+
+
+def test_earlier_site_extended_verifies(verified, tmp_path):
+    earlier = tmp_path / "ancien-site"
+    shutil.copytree(verified.site, earlier)
+    head = json.loads((earlier / "verifier/integrite.json").read_text(encoding="utf-8"))[
+        "registre_scelle"]["derniere_ligne_sha256"]
+    _add_act_and_seal(verified)
+    assert verified.build().returncode == 0
+    for option in (("--avant", str(earlier)), ("--tete", head)):
+        result = verified.registre("verify", "site", *option)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_rewritten_history_fails_against_an_earlier_site(verified, tmp_path):
+    earlier = tmp_path / "ancien-site"
+    shutil.copytree(verified.site, earlier)
+    head = json.loads((earlier / "verifier/integrite.json").read_text(encoding="utf-8"))[
+        "registre_scelle"]["derniere_ligne_sha256"]
+    # History rewritten: the ledger is sealed again from scratch, on another day (a coherent new chain).
+    (verified.root / LEDGER).unlink()
+    config = verified.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('date_reference: "2025-12-15"', 'date_reference: "2025-12-16"'), encoding="utf-8")
+    seal = verified.registre("seal")
+    assert seal.returncode == 0, seal.stdout + seal.stderr
+    config.write_text(text, encoding="utf-8")
+    assert verified.build().returncode == 0
+    plain = verified.registre("verify", "site")
+    assert plain.returncode == 0, plain.stdout + plain.stderr  # alone, a coherent new chain looks fine
+    for option in (("--avant", str(earlier)), ("--tete", head)):
+        result = verified.registre("verify", "site", *option)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert f"acts/registre.lock:1: erreur: registre scellé réécrit : la ligne d'empreinte {head[:16]}" \
+            in result.stdout, result.stdout
+    bad = verified.registre("verify", "site", "--tete", "pas-une-empreinte")
+    assert bad.returncode == 1 and "n'est pas une empreinte SHA-256" in bad.stdout
+
+
+def test_shallow_clone_check_warns_it_cannot_see_a_rewrite(verified, tmp_path):
+    def git(cwd, *args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=cwd, check=True,
+                       capture_output=True)
+
+    git(verified.root, "init", "-q")
+    git(verified.root, "add", "acts", "docs", "mkdocs.yml")
+    git(verified.root, "commit", "-q", "-m", "un")
+    _add_act_and_seal(verified)
+    git(verified.root, "add", "acts")
+    git(verified.root, "commit", "-q", "-m", "deux")
+    full = verified.registre("check", "acts")
+    assert "clone superficiel" not in full.stdout
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{verified.root}", str(clone))
+    result = subprocess.run([sys.executable, "-m", "registre.cli", "check", "acts"], cwd=clone, capture_output=True,
+                            text=True, env=_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ("acts/registre.lock:1: avertissement: historique git incomplet (clone superficiel, « git clone "
+            "--depth 1 ») : impossible de vérifier que le registre scellé n'a pas été réécrit") in result.stdout, \
+        result.stdout
+    assert "git fetch --unshallow" in result.stdout
+
+
+def test_ci_templates_fetch_the_whole_history():
+    root = Path(__file__).resolve().parent.parent
+    github = (root / "ci/github/publier.yml").read_text(encoding="utf-8")
+    assert "uses: actions/checkout@v4\n        with:\n          fetch-depth: 0" in github
+    gitlab = (root / "ci/gitlab/.gitlab-ci.yml").read_text(encoding="utf-8")
+    assert "\n  GIT_DEPTH: 0" in gitlab
