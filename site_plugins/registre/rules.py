@@ -45,6 +45,15 @@ def rule_dates_order(register: Register) -> Iterable[Diagnostic]:
                             f"({format_date(act.date)}).",
                             "un acte ne peut être transmis, publié ou notifié avant d'être signé : "
                             "vérifiez les deux dates.", "dates.order")
+        for key, when, what in (("transmission.date", act.transmission.date,
+                                 "la transmission au représentant de l'État"),
+                                ("notification.date", act.notification, "la notification")):
+            if when is not None and when > register.today:
+                yield error(path, act.line_of(key),
+                            f"{what} est datée du {format_date(when)}, postérieure à aujourd'hui "
+                            f"({format_date(register.today)}) : le registre ne peut pas dire qu'elle a eu lieu.",
+                            "indiquez la date réelle une fois l'acte transmis ou notifié ; d'ici là, écrivez "
+                            "« transmission: {en_attente: true} » ou retirez la notification.", "dates.not_yet")
         if act.date > register.today:
             yield error(path, act.line_of("date"),
                         f"la date de l'acte ({format_date(act.date)}) est postérieure à aujourd'hui "
@@ -55,6 +64,19 @@ def rule_dates_order(register: Register) -> Iterable[Diagnostic]:
             yield error(path, act.line_of("publication.date"),
                         f"mise en ligne programmée à plus d'un an ({format_date(act.publication)}).",
                         "vérifiez l'année de la date de publication.", "dates.far_future")
+
+
+def rule_delegation(register: Register) -> Iterable[Diagnostic]:
+    """A décision rests on a délégation the council gave before it (L2122-22)."""
+    for act in register.acts:
+        delegation = act.delegation
+        if delegation is not None and delegation.deliberation > act.date:
+            yield error(_where(register, act), act.line_of("delegation.deliberation"),
+                        f"la délibération donnant délégation est datée du {format_date(delegation.deliberation)}, "
+                        f"après la décision ({format_date(act.date)}) : le maire ne peut décider par "
+                        "délégation qu'en vertu d'une délibération déjà adoptée (L2122-22 CGCT).",
+                        "vérifiez la date de la délibération de délégation (« deliberation » sous "
+                        "« delegation ») et celle de la décision.", "delegation.order")
 
 
 def rule_transmission(register: Register) -> Iterable[Diagnostic]:
@@ -295,7 +317,7 @@ def rule_donne_acte(register: Register) -> Iterable[Diagnostic]:
 
 
 RULES: tuple[Rule, ...] = (
-    rule_act_text, rule_dates_order, rule_transmission, rule_vote, rule_files, rule_recours,
+    rule_act_text, rule_dates_order, rule_delegation, rule_transmission, rule_vote, rule_files, rule_recours,
     rule_numbering, rule_filename, rule_references, rule_donne_acte, rule_matiere_nomenclature,
     rule_placeholders, rule_original_pdf, rule_integrity, rule_html_annexes, rule_personal_data_annexes,
 )

@@ -1,0 +1,149 @@
+"""Issue 13 §3: the register never states a legal falsehood.
+
+Expected dates and statuses are worked out by hand from the law (CGCT L2131-1,
+L2121-20, L2122-22) in the comments, never computed by the code under test.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pypdf import PdfReader
+
+from registre.config import load_config
+from registre.register import load_register
+
+from conftest import VALID_DECISION
+
+
+def check(project):
+    return load_register(project.acts, load_config(project.root / "mkdocs.yml"))
+
+
+def errors(register, code: str):
+    return [d for d in register.diagnostics if d.code == code and d.is_error]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def pdf_text(path) -> str:
+    return flat(" ".join(page.extract_text() for page in PdfReader(path).pages))
+
+
+# A décision signed on 10 December 2025, put online on the 11th, received in préfecture on the 16th.
+# Built on 15 December 2025 (conftest's DEMO_TODAY), the transmission has not happened yet.
+LATE_DECISION = (VALID_DECISION
+                 .replace("date: 2025-05-30", "date: 2025-12-10")
+                 .replace("publication: {date: 2025-06-02}", "publication: {date: 2025-12-11}")
+                 .replace('transmission: {date: 2025-06-02, ar: "066-216602284-20250530-DEC2025_11-AU"}',
+                          'transmission: {date: 2025-12-16, ar: "066-216602284-20251210-DEC2025_11-AU"}'))
+
+
+def test_transmission_date_in_the_future_is_an_error_naming_its_line(project):
+    assert "2025-12-16" in LATE_DECISION
+    project.add("2025/decision-2025-11.md", LATE_DECISION)
+    found = errors(check(project), "dates.not_yet")
+    assert len(found) == 1, check(project).diagnostics
+    assert found[0].line == 10  # the « transmission: » line of the file
+    assert "16 décembre 2025" in found[0].message and "15 décembre 2025" in found[0].message
+    assert "en_attente" in found[0].fix
+    cli = project.registre("check", "acts")
+    assert cli.returncode == 1
+    assert "acts/2025/decision-2025-11.md:10: erreur:" in cli.stdout
+    build = project.build()
+    assert build.returncode != 0
+    assert "Traceback" not in build.stdout + build.stderr
+    assert not (project.site / "actes" / "decision-2025-11").exists()
+
+
+def test_the_day_after_the_transmission_the_act_is_executory_from_that_day(project):
+    # Executory = later of publication (11 Dec) and transmission (16 Dec): 16 December 2025.
+    project.add("2025/decision-2025-11.md", LATE_DECISION)
+    project.write_config(today="2025-12-16")
+    result = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "depuis le <time datetime=\"2025-12-16\">16 décembre 2025</time>" in project.page("actes/decision-2025-11")
+    text = pdf_text(project.site / "actes" / "decision-2025-11" / "decision-2025-11.pdf")
+    assert "exécutoire depuis le 16 décembre 2025" in text
+
+
+INDIVIDUAL = """\
+---
+type: arrete
+numero: 1
+date: 2025-12-01
+objet: Permission de voirie pour un échafaudage
+portee: individuel
+signataire: {prenom: Patrick, nom: PASCAL, qualite: Maire}
+matiere: "6.1"
+notification: {date: 2025-12-18}
+publication: {date: 2025-12-02}
+transmission: {date: 2025-12-02, ar: "066-216602284-20251201-ARR01-AI"}
+---
+
+Le maire autorise l'entreprise Bâti-Sud à installer un échafaudage.
+"""
+
+
+def test_notification_date_in_the_future_is_an_error(project):
+    project.add("2025/arrete-2025-1.md", INDIVIDUAL)
+    found = errors(check(project), "dates.not_yet")
+    assert [d.line for d in found] == [9]  # the « notification: » line
+    assert "18 décembre 2025" in found[0].message
+    # Notified on 12 December: the past, no error.
+    project.add("2025/arrete-2025-1.md", INDIVIDUAL.replace("2025-12-18", "2025-12-12"))
+    assert check(project).diagnostics == []
+
+
+def test_a_scheduled_publication_is_not_an_error(project):
+    # Put online on 20 December 2025, five days after the build: a scheduled act, legal.
+    project.add("2025/decision-2025-11.md", VALID_DECISION.replace("publication: {date: 2025-06-02}",
+                                                                   "publication: {date: 2025-12-20}"))
+    assert not [d for d in check(project).diagnostics if d.is_error]
+
+
+def test_delegation_given_after_the_decision_is_an_error(project):
+    # Décision of 30 May 2025 resting on a délibération of 11 June 2025: impossible (L2122-22).
+    project.add("2025/decision-2025-11.md",
+                VALID_DECISION.replace("delegation: {deliberation: 2020-06-11", "delegation: {deliberation: 2025-06-11"))
+    found = errors(check(project), "delegation.order")
+    assert len(found) == 1
+    assert found[0].line == 8  # the « delegation: » line
+    assert "11 juin 2025" in found[0].message and "30 mai 2025" in found[0].message
+    assert "deliberation" in found[0].fix
+    cli = project.registre("check", "acts")
+    assert cli.returncode == 1 and "acts/2025/decision-2025-11.md:8: erreur:" in cli.stdout
+    # Given the same day as the décision: valid (the council met, then the mayor decided).
+    project.add("2025/decision-2025-11.md",
+                VALID_DECISION.replace("delegation: {deliberation: 2020-06-11", "delegation: {deliberation: 2025-05-30"))
+    assert not errors(check(project), "delegation.order")
+
+
+def test_delegation_error_names_the_nested_key_line(project):
+    block = VALID_DECISION.replace("delegation: {deliberation: 2020-06-11, alinea: 4}\n",
+                                   "delegation:\n  alinea: 4\n  deliberation: 2025-07-01\n")
+    project.add("2025/decision-2025-11.md", block)
+    found = errors(check(project), "delegation.order")
+    assert [d.line for d in found] == [10]  # line of « deliberation: » under « delegation: »
+
+
+def test_demo_pdf_carries_the_demo_notice_and_the_note(built_demo):
+    real = pdf_text(built_demo.site / "actes" / "decision-2025-11" / "decision-2025-11.pdf")
+    assert "Registre de démonstration." in real
+    assert "Seule la décision n°11/2025 est un acte réel de Villeneuve-la-Rivière" in real
+    assert "Note :" in real
+    assert "sont des valeurs d'illustration : l'acte numérisé n'indique ni l'une ni l'autre." in real
+    fictional = pdf_text(built_demo.site / "actes" / "deliberation-2025-1" / "deliberation-2025-1.pdf")
+    assert "Registre de démonstration." in fictional
+
+
+def test_pdf_of_a_real_register_has_no_demo_notice_but_keeps_the_note(project):
+    project.add("2025/decision-2025-11.md", VALID_DECISION.replace(
+        "---\n\n#", "note: Transcrit depuis l'original numérisé.\n---\n\n#", 1))
+    result = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = pdf_text(project.site / "actes" / "decision-2025-11" / "decision-2025-11.pdf")
+    assert "Registre de démonstration" not in text
+    assert "Note : Transcrit depuis l'original numérisé." in text
