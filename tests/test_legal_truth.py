@@ -147,3 +147,43 @@ def test_pdf_of_a_real_register_has_no_demo_notice_but_keeps_the_note(project):
     text = pdf_text(project.site / "actes" / "decision-2025-11" / "decision-2025-11.pdf")
     assert "Registre de démonstration" not in text
     assert "Note : Transcrit depuis l'original numérisé." in text
+
+
+# Décision of 30 May 2025 whose acknowledgement is still awaited on 15 December 2025:
+# 1 (31 May) + 30 + 31 + 31 + 30 + 31 + 30 + 15 = 199 days, far beyond the 15 days of the rule.
+PENDING = VALID_DECISION.replace('transmission: {date: 2025-06-02, ar: "066-216602284-20250530-DEC2025_11-AU"}',
+                                 "transmission: {en_attente: true}")
+
+
+def test_strict_build_is_not_stopped_by_a_late_acknowledgement(project):
+    project.add("2025/decision-2025-11.md", PENDING)
+    check_run = project.registre("check", "--strict", "acts")
+    assert check_run.returncode == 0, check_run.stdout + check_run.stderr
+    assert "acts/2025/decision-2025-11.md:10: avertissement: transmission en attente depuis 199 jours" \
+        in check_run.stdout
+    strict = project.build("--strict")
+    assert strict.returncode == 0, strict.stdout + strict.stderr
+    assert "INFO" in next(line for line in strict.stderr.splitlines() if "en attente depuis 199 jours" in line)
+    assert "pas encore : transmission au représentant de l'État en attente" in project.page("actes/decision-2025-11")
+
+
+def test_strict_build_still_stops_on_other_warnings_and_on_errors(project):
+    project.add("2025/decision-2025-11.md", PENDING)
+    project.add("2025/decision-2025-13.md", VALID_DECISION.replace("numero: 11", "numero: 13"))  # n°12 missing
+    assert project.build("--strict").returncode != 0
+    assert project.registre("check", "--strict", "acts").returncode == 1
+    (project.acts / "2025" / "decision-2025-13.md").unlink()
+    project.add("2025/decision-2025-12.md", LATE_DECISION.replace("numero: 11", "numero: 12")
+                .replace("DEC2025_11", "DEC2025_12"))
+    assert project.build("--strict").returncode != 0  # dates.not_yet is an error
+
+
+def test_check_writes_the_job_summary_when_asked(project, tmp_path, monkeypatch):
+    project.add("2025/decision-2025-11.md", PENDING)
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert project.registre("check", "acts").returncode == 0
+    text = summary.read_text(encoding="utf-8")
+    assert "0 erreur(s), 1 avertissement(s)" in text
+    assert "### Rappels (ne bloquent pas la publication)" in text
+    assert "- `acts/2025/decision-2025-11.md:10` : transmission en attente depuis 199 jours" in text
