@@ -187,3 +187,147 @@ def test_check_writes_the_job_summary_when_asked(project, tmp_path, monkeypatch)
     assert "0 erreur(s), 1 avertissement(s)" in text
     assert "### Rappels (ne bloquent pas la publication)" in text
     assert "- `acts/2025/decision-2025-11.md:10` : transmission en attente depuis 199 jours" in text
+
+
+# -- an act scheduled for later publication appears nowhere before its date -----------------
+
+SCHEDULED = """\
+---
+type: decision
+numero: 14
+date: 2025-12-01
+objet: Acquisition d'un broyeur de végétaux pour les services techniques
+signataire: {prenom: Patrick, nom: PASCAL, qualite: Maire}
+matiere: "1.1"
+delegation: {deliberation: 2020-06-11, alinea: 4}
+publication: {date: 2025-12-20}
+transmission: {date: 2025-12-02, ar: "066-216602284-20251201-DEC2025_14-AU"}
+modifie: [decision-2025-13]
+annexes:
+  - fichier: devis-broyeur.pdf
+    titre: Devis du broyeur
+  - fichier: fiche-broyeur.md
+    titre: Fiche technique
+---
+
+Le maire décide d'acquérir un broyeur de végétaux.
+"""
+LATER_DECISION = """\
+---
+type: decision
+numero: 15
+date: 2025-12-08
+objet: Avenant au marché des jeux du parc municipal
+signataire: {prenom: Patrick, nom: PASCAL, qualite: Maire}
+matiere: "1.1"
+delegation: {deliberation: 2020-06-11, alinea: 4}
+publication: {date: 2025-12-09}
+transmission: {date: 2025-12-09, ar: "066-216602284-20251208-DEC2025_15-AU"}
+modifie: [decision-2025-14]
+---
+
+Le maire décide de modifier sa décision n°14/2025.
+"""
+SEANCE = """\
+---
+type: deliberation
+numero: 7
+date: 2025-12-10
+objet: Compte rendu des décisions prises par délégation
+signataire: {prenom: Patrick, nom: PASCAL, qualite: Maire}
+matiere: "5.2"
+vote: {presents: 12, votants: 12, pour: 12, contre: 0, abstentions: 0}
+publication: {date: 2025-12-11}
+transmission: {date: 2025-12-11, ar: "066-216602284-20251210-DEL07-DE"}
+donne_acte: [decision-2025-13, decision-2025-14, decision-2025-15]
+---
+
+Le conseil municipal prend acte des décisions du maire.
+"""
+# What the scheduled act alone would show; its annexes' own words too.
+NEEDLES = ("broyeur", "actes/decision-2025-14", "Caractéristiques du matériel")
+PLANNED = "mise en ligne prévue le 20 décembre 2025"
+# Published pages that must mention it (donné acte, corrections): as plain text, with its date.
+MENTIONING = ("seances/2025-12-10/index.html", "actes/deliberation-2025-7/index.html",
+              "donne-acte/index.html")
+
+
+def add_scheduled(proj) -> None:
+    proj.add("2025/decision-2025-14.md", SCHEDULED)
+    proj.add_bytes("2025/devis-broyeur.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    proj.add("2025/fiche-broyeur.md", "# Fiche technique\n\nCaractéristiques du matériel : 15 cm.\n")
+    proj.add("2025/decision-2025-15.md", LATER_DECISION)
+    proj.add("2025/deliberation-2025-7.md", SEANCE)
+
+
+def site_texts(site):
+    """(path, text) of every file of the built site: PDFs as their text and links, gzip unpacked."""
+    import gzip
+
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        if data.startswith(b"%PDF") and path.suffix == ".pdf":
+            try:
+                reader = PdfReader(path)
+                text = " ".join(page.extract_text() for page in reader.pages)
+                links = [str(annot.get_object().get("/A", {}).get("/URI", "")) for page in reader.pages
+                         for annot in page.get("/Annots", []) or []]
+                yield path.relative_to(site).as_posix(), text + " " + " ".join(links)
+                continue
+            except Exception:  # an annex of a few bytes: its raw bytes below
+                pass
+        yield path.relative_to(site).as_posix(), data.decode("utf-8", "replace")
+
+
+def test_a_scheduled_act_appears_nowhere_before_its_date(demo):
+    add_scheduled(demo)
+    result = demo.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    leaks = {}
+    for rel, text in site_texts(demo.site):
+        found = [n for n in NEEDLES if n.lower() in text.lower()]
+        if found and rel not in MENTIONING:
+            leaks[rel] = found
+    assert leaks == {}
+    assert not (demo.site / "actes" / "decision-2025-14").exists()
+    for rel in MENTIONING:
+        html = (demo.site / rel).read_text(encoding="utf-8")
+        assert "actes/decision-2025-14" not in html, rel
+        # Its number and objet as plain text, with the day it goes online.
+        for mention in re.findall(r"broyeur.{0,400}", html, re.S):
+            assert PLANNED in mention, (rel, mention)
+        assert "n°14/2025" in html and PLANNED in html, rel
+    # The décision it changes is still « en vigueur », with no « Modifié par ».
+    page13 = demo.page("actes/decision-2025-13")
+    assert "Modifié par" not in page13
+    assert 'registre-status--en-vigueur">en vigueur<' in page13
+    # The later décision that changes it names it as plain text.
+    page15 = demo.page("actes/decision-2025-15")
+    assert "actes/decision-2025-14" not in page15
+    assert f"Décision du maire n°14/2025 du 1er décembre 2025 ({PLANNED})" in re.sub(r"\s+", " ", page15)
+
+
+def test_a_scheduled_act_is_everywhere_once_its_date_has_come(demo):
+    add_scheduled(demo)
+    # Built the day before with the same caches: what was kept must not hide it afterwards.
+    assert demo.build().returncode == 0
+    text = (demo.root / "mkdocs.yml").read_text(encoding="utf-8")
+    (demo.root / "mkdocs.yml").write_text(text.replace('date_reference: "2025-12-15"',
+                                                       'date_reference: "2025-12-20"'), encoding="utf-8")
+    result = demo.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    texts = dict(site_texts(demo.site))
+    where = {rel for rel, text in texts.items() if "broyeur" in text}
+    for rel in ("actes/decision-2025-14/index.html", "actes/decision-2025-14/decision-2025-14.pdf",
+                "actes/decision-2025-14/annexes/fiche-broyeur/index.html", "donnees/actes.json",
+                "flux/actes.atom", "flux/actes.rss", "registre/2025/decision/index.html", *MENTIONING):
+        assert rel in where, rel
+    assert (demo.site / "actes" / "decision-2025-14" / "annexes" / "devis-broyeur.pdf").is_file()
+    assert any("actes/decision-2025-14/" in texts[rel] for rel in texts if rel.startswith("sitemap"))
+    for rel in MENTIONING:
+        html = texts[rel]
+        assert re.search(r'href="(\.\./)+(actes/)?decision-2025-14/"', html), rel
+        assert PLANNED not in html, rel
+    assert 'registre-status--modifie">modifié<' in demo.page("actes/decision-2025-13")

@@ -95,6 +95,20 @@ class ActView:
         return format_date(self.act.notification)
 
     @property
+    def online(self) -> bool:
+        """On the public site today: only then may another page link to it."""
+        return is_online(self.act, self.register.today)
+
+    @property
+    def planned_text(self) -> str:
+        """What a published page says of an act not online yet (« mise en ligne prévue le … »)."""
+        if self.online:
+            return ""
+        if self.act.publication is None:
+            return "non mise en ligne"
+        return f"mise en ligne prévue le {format_date(self.act.publication)}"
+
+    @property
     def made_known(self) -> date | None:
         return made_known(self.act)
 
