@@ -331,3 +331,130 @@ def test_a_scheduled_act_is_everywhere_once_its_date_has_come(demo):
         assert re.search(r'href="(\.\./)+(actes/)?decision-2025-14/"', html), rel
         assert PLANNED not in html, rel
     assert 'registre-status--modifie">modifié<' in demo.page("actes/decision-2025-13")
+
+
+# -- a délibération is adopted or rejected (L2121-20 CGCT) -----------------------------------
+
+DELIBERATION = """\
+---
+type: deliberation
+numero: {numero}
+date: 2025-04-10
+objet: {objet}
+signataire: {{prenom: Patrick, nom: PASCAL, qualite: Maire}}
+matiere: "7.1"
+vote: {{presents: 12, votants: 12, pour: {pour}, contre: {contre}, abstentions: {abstentions}}}
+{resultat}publication: {{date: 2025-04-14}}
+transmission: {{date: 2025-04-15, ar: "066-216602284-20250410-DEL{numero:02d}-DE"}}
+---
+
+Le conseil municipal, après en avoir délibéré, se prononce sur la proposition.
+"""
+
+
+def deliberation(numero=1, pour=5, contre=7, abstentions=0, resultat="", objet="Tarifs de la piscine municipale"):
+    line = f"resultat: {resultat}\n" if resultat else ""
+    return DELIBERATION.format(numero=numero, pour=pour, contre=contre, abstentions=abstentions, resultat=line,
+                               objet=objet)
+
+
+def statuses(project):
+    from registre.presentation import ActView
+
+    register = check(project)
+    return register, {a.identifier: (ActView(a, register).resultat, register.status(a)) for a in register.acts}
+
+
+def test_votes_decide_the_result(project):
+    # 5 pour, 7 contre: the majority of the votes cast is against → rejetée.
+    project.add("2025/deliberation-2025-1.md", deliberation(pour=5, contre=7))
+    # 7 pour, 2 contre, 3 abstentions: 7 > 2 of 9 votes cast → adoptée.
+    project.add("2025/deliberation-2025-2.md", deliberation(2, pour=7, contre=2, abstentions=3))
+    # Everyone abstains: no vote cast for it, no majority → rejetée.
+    project.add("2025/deliberation-2025-3.md", deliberation(3, pour=0, contre=0, abstentions=12))
+    register, found = statuses(project)
+    assert not [d for d in register.diagnostics if d.is_error], register.diagnostics
+    assert found == {"deliberation-2025-1": ("rejetée", "rejetée"),
+                     "deliberation-2025-2": ("adoptée", "en vigueur"),
+                     "deliberation-2025-3": ("rejetée", "rejetée")}
+
+
+def test_a_tie_needs_an_explicit_result(project):
+    # 6 pour, 6 contre: the president's casting vote decides, unless secret ballot → must be written.
+    project.add("2025/deliberation-2025-1.md", deliberation(pour=6, contre=6))
+    found = errors(check(project), "resultat.missing")
+    assert [d.line for d in found] == [8]  # the « vote: » line
+    assert "partage égal" in found[0].message and "prépondérante" in found[0].message
+    assert "resultat: adoptée" in found[0].fix and "resultat: rejetée" in found[0].fix
+    project.add("2025/deliberation-2025-1.md", deliberation(pour=6, contre=6, resultat="adoptée"))
+    assert statuses(project)[1] == {"deliberation-2025-1": ("adoptée", "en vigueur")}
+    project.add("2025/deliberation-2025-1.md", deliberation(pour=6, contre=6, resultat="rejetee"))
+    assert statuses(project)[1] == {"deliberation-2025-1": ("rejetée", "rejetée")}
+
+
+def test_a_result_contradicting_the_votes_is_an_error(project):
+    project.add("2025/deliberation-2025-1.md", deliberation(pour=7, contre=5, resultat="rejetée"))
+    found = errors(check(project), "resultat.contradiction")
+    assert [d.line for d in found] == [9]  # the « resultat: » line
+    assert "resultat: adoptée" in found[0].fix
+    # No vote cast for it cannot be adopted, even with the president's vote.
+    project.add("2025/deliberation-2025-1.md", deliberation(pour=0, contre=0, abstentions=12, resultat="adoptée"))
+    assert errors(check(project), "resultat.contradiction")
+
+
+def test_result_without_votes_unknown_word_and_other_acts(project):
+    no_vote = deliberation().replace("vote: {presents: 12, votants: 12, pour: 5, contre: 7, abstentions: 0}\n", "")
+    project.add("2025/deliberation-2025-1.md", no_vote)
+    assert statuses(project)[1] == {"deliberation-2025-1": ("adoptée", "en vigueur")}  # default, documented
+    project.add("2025/deliberation-2025-1.md", no_vote.replace("publication:", "resultat: rejetée\npublication:"))
+    assert statuses(project)[1] == {"deliberation-2025-1": ("rejetée", "rejetée")}
+    project.add("2025/deliberation-2025-1.md", no_vote.replace("publication:", "resultat: refusée\npublication:"))
+    found = errors(check(project), "resultat.unknown")
+    assert [d.line for d in found] == [8] and "resultat: rejetée" in found[0].fix
+    (project.acts / "2025" / "deliberation-2025-1.md").unlink()
+    project.add("2025/decision-2025-11.md", VALID_DECISION.replace("publication:", "resultat: adoptée\npublication:"))
+    assert [d.line for d in errors(check(project), "resultat.unexpected")] == [9]
+
+
+def test_a_rejected_deliberation_is_shown_rejected_everywhere(project):
+    import csv
+    import io
+    import json
+
+    project.add("2025/deliberation-2025-1.md", deliberation(pour=5, contre=7, objet="Tarifs de la piscine municipale"))
+    project.add("2025/deliberation-2025-2.md", deliberation(2, pour=9, contre=3, objet="Tarifs de la cantine"))
+    result = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = flat(re.sub(r"<[^>]+>", " ", project.page("actes/deliberation-2025-1")))
+    assert "Statut rejetée" in page and "Résultat délibération rejetée" in page
+    assert "Exécutoire sans objet : le conseil municipal a rejeté cette délibération" in page
+    assert "en vigueur" not in page and "depuis le" not in page
+    adopted = flat(re.sub(r"<[^>]+>", " ", project.page("actes/deliberation-2025-2")))
+    # Adopted, published 14 April and received in préfecture 15 April: executory from 15 April 2025.
+    assert "Statut en vigueur" in adopted and "Exécutoire depuis le 15 avril 2025" in adopted
+    pdf = pdf_text(project.site / "actes" / "deliberation-2025-1" / "deliberation-2025-1.pdf")
+    assert "Résultat délibération rejetée" in pdf and "exécutoire depuis" not in pdf
+    assert "Caractère exécutoire sans objet : délibération rejetée par le conseil municipal" in pdf
+    listing = project.page("registre/2025/deliberation")
+    row = listing.split("Tarifs de la piscine municipale", 1)[1].split("</tr>", 1)[0]
+    assert "rejetée" in row and "en vigueur" not in row
+    seance = project.page("seances/2025-04-10")
+    assert "rejetée" in seance.split("Tarifs de la piscine municipale", 1)[1].split("</tr>", 1)[0]
+    records = {r["identifiant"]: r for r in json.loads((project.site / "donnees" / "actes.json").read_text())["actes"]}
+    assert records["deliberation-2025-1"]["statut"] == "rejetée"
+    assert records["deliberation-2025-1"]["resultat"] == "rejetée"
+    assert records["deliberation-2025-1"]["executoire_le"] is None
+    assert records["deliberation-2025-2"]["resultat"] == "adoptée"
+    assert records["deliberation-2025-2"]["executoire_le"] == "2025-04-15"
+    jsonld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
+                                  project.page("actes/deliberation-2025-1"), re.S)[1])
+    assert jsonld["legislationLegalForce"] == "https://schema.org/NotInForce"
+    atom = (project.site / "flux" / "actes.atom").read_text(encoding="utf-8")
+    entry = atom.split("Tarifs de la piscine municipale", 1)[1].split("</entry>", 1)[0]
+    assert "Statut : rejetée." in entry and "Exécutoire" not in entry
+    # The SCDL lists adopted délibérations (DELIB_DATE = date d'adoption): no row for the rejected one.
+    rows = list(csv.DictReader(io.StringIO((project.site / "donnees" / "deliberations.csv").read_text("utf-8"))))
+    assert [r["DELIB_ID"] for r in rows] == ["deliberation-2025-2"]
+    ics = (project.site / "flux" / "seances.ics").read_text(encoding="utf-8").replace("\r\n ", "")
+    assert "Tarifs de la piscine municipale (rejetée)" in ics.replace("\\", "")
+    assert 'data-statut="Rejetée"' in project.page("actes/deliberation-2025-1")

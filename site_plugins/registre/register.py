@@ -19,7 +19,7 @@ from .config import RegistreConfig
 from .diagnostics import Diagnostic, error, has_errors
 from .donne_acte import DonneActeReport, donne_acte_report
 from .frontmatter import FrontMatterError, read_source
-from .lifecycle import is_online
+from .lifecycle import is_online, is_rejected
 from .model import Act, ActType
 from .schema import read_act
 
@@ -29,6 +29,7 @@ CORRECTION_LABELS = {
     "retire": ("retiré", "Retiré par"),
     "rectifie": ("rectifié", "Rectifié par"),
 }
+REJECTED = "rejetée"
 # The strongest change decides the status of the earlier act.
 STATUS_ORDER = ("retire", "abroge", "modifie", "rectifie")
 
@@ -75,7 +76,10 @@ class Register:
         return result
 
     def status(self, act: Act, *, online_only: bool = True) -> str:
-        """en vigueur, modifié, abrogé, retiré or rectifié, from later acts."""
+        """rejetée (a délibération the council rejected), else en vigueur, modifié, abrogé,
+        retiré or rectifié, from later acts."""
+        if act.type is ActType.DELIBERATION and is_rejected(act):
+            return REJECTED
         kinds = {kind for kind, later in self.changed_by.get(act.identifier, ())
                  if not online_only or is_online(later, self.today)}
         for kind in STATUS_ORDER:

@@ -16,6 +16,7 @@ from .dates import format_date
 from .diagnostics import Diagnostic, error, warning
 from .html_policy import check_body, rule_html_annexes
 from .integrity import rule_integrity
+from .lifecycle import possible_results
 from .model import Act, ActType, Portee, TransmissionStatus
 from .nomenclature import rule_matiere_nomenclature
 from .original_pdf import rule_original_pdf
@@ -123,6 +124,35 @@ def _expected_natures(act: Act) -> tuple[str, ...]:
             return ("AI",)
         return ("AR", "AU")
     return ()  # décisions: DE or AU depending on the préfecture (unconfirmed)
+
+
+def rule_resultat(register: Register) -> Iterable[Diagnostic]:
+    """A délibération says truly whether it was adopted or rejected (L2121-20 CGCT)."""
+    for act in register.acts:
+        if act.resultat is not None and act.type is not ActType.DELIBERATION:
+            yield error(_where(register, act), act.line_of("resultat"),
+                        f"« resultat » ne concerne que les délibérations (ici : {act.type.label.lower()}).",
+                        "retirez la ligne « resultat ».", "resultat.unexpected")
+            continue
+        vote = act.vote
+        if act.type is not ActType.DELIBERATION or vote is None:
+            continue
+        possible = possible_results(vote)
+        counted = f"{vote.pour} pour, {vote.contre} contre"
+        if act.resultat is None and len(possible) > 1:
+            yield error(_where(register, act), act.line_of("vote"),
+                        f"partage égal des voix ({counted}) : le registre ne peut pas dire seul si la "
+                        "délibération est adoptée ou rejetée (L2121-20 CGCT : la voix du président est "
+                        "prépondérante, sauf au scrutin secret, où la délibération est rejetée).",
+                        "ajoutez « resultat: adoptée » ou « resultat: rejetée » d'après le procès-verbal.",
+                        "resultat.missing")
+        elif act.resultat is not None and act.resultat not in possible:
+            yield error(_where(register, act), act.line_of("resultat"),
+                        f"« resultat: {act.resultat.label} » contredit le vote ({counted}) : une délibération "
+                        "est adoptée à la majorité des suffrages exprimés, les abstentions ne comptant pas "
+                        "(L2121-20 CGCT).",
+                        f"écrivez « resultat: {possible[0].label} », ou corrigez les nombres d'après le "
+                        "procès-verbal.", "resultat.contradiction")
 
 
 def rule_vote(register: Register) -> Iterable[Diagnostic]:
@@ -317,7 +347,7 @@ def rule_donne_acte(register: Register) -> Iterable[Diagnostic]:
 
 
 RULES: tuple[Rule, ...] = (
-    rule_act_text, rule_dates_order, rule_delegation, rule_transmission, rule_vote, rule_files, rule_recours,
+    rule_act_text, rule_dates_order, rule_delegation, rule_transmission, rule_vote, rule_resultat, rule_files, rule_recours,
     rule_numbering, rule_filename, rule_references, rule_donne_acte, rule_matiere_nomenclature,
     rule_placeholders, rule_original_pdf, rule_integrity, rule_html_annexes, rule_personal_data_annexes,
 )
