@@ -14,6 +14,7 @@ from registre.config import load_config
 from registre.register import load_register
 
 from conftest import VALID_DECISION
+from test_rules import ARRETE_INDIVIDUEL
 
 
 def check(project):
@@ -69,22 +70,8 @@ def test_the_day_after_the_transmission_the_act_is_executory_from_that_day(proje
     assert "exécutoire depuis le 16 décembre 2025" in text
 
 
-INDIVIDUAL = """\
----
-type: arrete
-numero: 1
-date: 2025-12-01
-objet: Permission de voirie pour un échafaudage
-portee: individuel
-signataire: {prenom: Patrick, nom: PASCAL, qualite: Maire}
-matiere: "6.1"
-notification: {date: 2025-12-18}
-publication: {date: 2025-12-02}
-transmission: {date: 2025-12-02, ar: "066-216602284-20251201-ARR01-AI"}
----
-
-Le maire autorise l'entreprise Bâti-Sud à installer un échafaudage.
-"""
+# Arrêté individuel of 3 March 2025 (test_rules), notified on 18 December: three days after the build.
+INDIVIDUAL = ARRETE_INDIVIDUEL.replace("notification: {date: 2025-03-05}", "notification: {date: 2025-12-18}")
 
 
 def test_notification_date_in_the_future_is_an_error(project):
@@ -92,8 +79,8 @@ def test_notification_date_in_the_future_is_an_error(project):
     found = errors(check(project), "dates.not_yet")
     assert [d.line for d in found] == [9]  # the « notification: » line
     assert "18 décembre 2025" in found[0].message
-    # Notified on 12 December: the past, no error.
-    project.add("2025/arrete-2025-1.md", INDIVIDUAL.replace("2025-12-18", "2025-12-12"))
+    # Notified on 5 March: the past, no error.
+    project.add("2025/arrete-2025-1.md", ARRETE_INDIVIDUEL)
     assert check(project).diagnostics == []
 
 
@@ -191,43 +178,37 @@ def test_check_writes_the_job_summary_when_asked(project, tmp_path, monkeypatch)
 
 # -- an act scheduled for later publication appears nowhere before its date -----------------
 
-SCHEDULED = """\
+DECISION = """\
 ---
 type: decision
-numero: 14
-date: 2025-12-01
-objet: Acquisition d'un broyeur de végétaux pour les services techniques
-signataire: {prenom: Patrick, nom: PASCAL, qualite: Maire}
+numero: {numero}
+date: {date}
+objet: {objet}
+signataire: {{prenom: Patrick, nom: PASCAL, qualite: Maire}}
 matiere: "1.1"
-delegation: {deliberation: 2020-06-11, alinea: 4}
-publication: {date: 2025-12-20}
-transmission: {date: 2025-12-02, ar: "066-216602284-20251201-DEC2025_14-AU"}
-modifie: [decision-2025-13]
-annexes:
-  - fichier: devis-broyeur.pdf
-    titre: Devis du broyeur
-  - fichier: fiche-broyeur.md
-    titre: Fiche technique
----
+delegation: {{deliberation: 2020-06-11, alinea: 4}}
+publication: {{date: {publication}}}
+transmission: {{date: {transmission}, ar: "066-216602284-{compact}-DEC2025_{numero}-AU"}}
+{extra}---
 
-Le maire décide d'acquérir un broyeur de végétaux.
+{text}
 """
-LATER_DECISION = """\
----
-type: decision
-numero: 15
-date: 2025-12-08
-objet: Avenant au marché des jeux du parc municipal
-signataire: {prenom: Patrick, nom: PASCAL, qualite: Maire}
-matiere: "1.1"
-delegation: {deliberation: 2020-06-11, alinea: 4}
-publication: {date: 2025-12-09}
-transmission: {date: 2025-12-09, ar: "066-216602284-20251208-DEC2025_15-AU"}
-modifie: [decision-2025-14]
----
 
-Le maire décide de modifier sa décision n°14/2025.
-"""
+
+def decision(numero, day, objet, publication, transmission, extra, text):
+    return DECISION.format(numero=numero, date=day, compact=day.replace("-", ""), objet=objet,
+                           publication=publication, transmission=transmission, extra=extra, text=text)
+
+
+# Signed on 1 December, to be put online on 20 December 2025.
+SCHEDULED = decision(14, "2025-12-01", "Acquisition d'un broyeur de végétaux pour les services techniques",
+                     "2025-12-20", "2025-12-02",
+                     "modifie: [decision-2025-13]\nannexes:\n  - fichier: devis-broyeur.pdf\n"
+                     "    titre: Devis du broyeur\n  - fichier: fiche-broyeur.md\n    titre: Fiche technique\n",
+                     "Le maire décide d'acquérir un broyeur de végétaux.")
+LATER_DECISION = decision(15, "2025-12-08", "Avenant au marché des jeux du parc municipal", "2025-12-09",
+                          "2025-12-09", "modifie: [decision-2025-14]\n",
+                          "Le maire décide de modifier sa décision n°14/2025.")
 SEANCE = """\
 ---
 type: deliberation
