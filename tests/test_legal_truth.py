@@ -154,6 +154,22 @@ def test_strict_build_is_not_stopped_by_a_late_acknowledgement(project):
     assert "pas encore : transmission au représentant de l'État en attente" in project.page("actes/decision-2025-11")
 
 
+def test_strict_build_is_not_stopped_by_an_overdue_donne_acte(project):
+    # Décision of 30 May 2025; the council met on 3 July 2025 without taking note of it (L2122-23).
+    project.add("2025/decision-2025-11.md", VALID_DECISION)
+    seance = deliberation(pour=9, contre=3)
+    for old, new in (("2025-04-10", "2025-07-03"), ("20250410", "20250703"), ("2025-04-14", "2025-07-07"),
+                     ("2025-04-15", "2025-07-08")):
+        seance = seance.replace(old, new)
+    project.add("2025/deliberation-2025-1.md", seance)
+    register = check(project)
+    assert [d.code for d in register.diagnostics] == ["donne_acte.missed"], register.diagnostics
+    assert "3 juillet 2025" in register.diagnostics[0].message
+    strict = project.build("--strict")
+    assert strict.returncode == 0, strict.stdout + strict.stderr
+    assert project.registre("check", "--strict", "acts").returncode == 0
+
+
 def test_strict_build_still_stops_on_other_warnings_and_on_errors(project):
     project.add("2025/decision-2025-11.md", PENDING)
     project.add("2025/decision-2025-13.md", VALID_DECISION.replace("numero: 11", "numero: 13"))  # n°12 missing
