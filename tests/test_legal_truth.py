@@ -446,6 +446,7 @@ def test_a_rejected_deliberation_is_shown_rejected_everywhere(project):
     jsonld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
                                   project.page("actes/deliberation-2025-1"), re.S)[1])
     assert jsonld["legislationLegalForce"] == "https://schema.org/NotInForce"
+    assert "legislationPassedBy" not in jsonld  # the council did not pass it
     atom = (project.site / "flux" / "actes.atom").read_text(encoding="utf-8")
     entry = atom.split("Tarifs de la piscine municipale", 1)[1].split("</entry>", 1)[0]
     assert "Statut : rejetée." in entry and "Exécutoire" not in entry
