@@ -67,6 +67,8 @@ def base_env(**extra: str) -> dict:
             del env[name]
     env.update(NO_MKDOCS_2_WARNING="1", PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1",
                REGISTRE="registre", REGISTRE_DATE=DAY)
+    # The steps' « registre » and « mkdocs » run this checkout's code, whatever pip last installed.
+    env["PYTHONPATH"] = str(ROOT / "site_plugins") + os.pathsep + env.get("PYTHONPATH", "")
     env.update(extra)
     return env
 
@@ -203,6 +205,39 @@ def test_github_check_step_annotates_the_broken_line_and_fails(repo):
     assert not (work / "registre-check.json").exists()
 
 
+def late_acknowledgement(work: Path) -> None:
+    """Décision 12 of 16 June 2025 still waits for its acknowledgement on 15 December: 182 days."""
+    act = work / "acts" / "2025" / "decision-2025-12.md"
+    text = act.read_text(encoding="utf-8")
+    old = 'transmission:\n  date: 2025-06-17\n  ar: "066-216602284-20250616-DEC2025_12-AU"\n'
+    assert old in text
+    act.write_text(text.replace(old, "transmission:\n  en_attente: true\n"), encoding="utf-8")
+    git(work, "commit", "-q", "-am", "Décision 12 : accusé de réception attendu")
+
+
+def test_github_publication_is_not_stopped_by_a_late_acknowledgement(repo, tmp_path):
+    work, _ = repo
+    late_acknowledgement(work)
+    data = github_workflow()
+    summary = tmp_path / "resume.md"
+    env = base_env(**{k: str(v) for k, v in data["env"].items() if k != "REGISTRE"}, GITHUB_REF_NAME="main",
+                   GITHUB_ACTIONS="true", CI="true", GITHUB_STEP_SUMMARY=str(summary))
+    results = run_github(github_run_steps(data), work, env)
+    assert len(results) == 5
+    for name, result in results.items():
+        assert result.returncode == 0, f"{name}\n{result.stdout}\n{result.stderr}"
+    check = results["Vérifier les actes"].stdout
+    assert "::warning file=acts/2025/decision-2025-12.md,line=16,title=registre check::" in check
+    assert "transmission en attente depuis 182 jours" in check
+    report = summary.read_text(encoding="utf-8")
+    assert "### Rappels (ne bloquent pas la publication)" in report
+    assert "`acts/2025/decision-2025-12.md:16` : transmission en attente depuis 182 jours" in report
+    # Every act is published, the late one with the truth: not executory yet.
+    page = (work / "site" / "actes" / "decision-2025-12" / "index.html").read_text(encoding="utf-8")
+    assert "pas encore : transmission au représentant de l'État en attente" in page
+    assert (work / "site" / "actes" / "decision-2025-11" / "index.html").is_file()
+
+
 # -- GitLab CI -------------------------------------------------------------------
 
 def gitlab_config() -> dict:
@@ -252,6 +287,15 @@ def test_gitlab_pages_job_checks_seals_pushes_and_builds(repo):
     assert git(origin, "log", "-1", "--format=%s", "main").startswith("Scellement des actes publiés au ")
     assert (work / "public" / "actes" / "decision-2025-11" / "index.html").is_file()
     assert (work / "public" / "index.html").is_file()
+
+
+def test_gitlab_pages_job_is_not_stopped_by_a_late_acknowledgement(repo):
+    work, origin = repo
+    late_acknowledgement(work)
+    result = gitlab_job("pages", work, gitlab_env(work, origin))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "transmission en attente depuis 182 jours" in result.stdout + result.stderr
+    assert (work / "public" / "actes" / "decision-2025-12" / "index.html").is_file()
 
 
 def test_gitlab_check_job_writes_a_code_quality_report(repo):

@@ -59,6 +59,7 @@ def act_record(view: ActView, site_url: str) -> dict:
         "executoire_le": _iso(view.executory),
         "recours_jusqu_au": _iso(view.recours_until),
         "statut": view.status,
+        "resultat": view.resultat or None,  # délibérations: « adoptée » or « rejetée »
         "url": absolute(site_url, view.url),
         "annexes": annex_links(view, site_url),
     }

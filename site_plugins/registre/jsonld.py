@@ -68,10 +68,11 @@ def jsonld(view: ActView, site_url: str = "") -> dict:
         "legislationType": act.type.label,
         "legislationDate": act.date.isoformat(),
         "legislationJurisdiction": {"@type": "AdministrativeArea", "name": config.commune},
-        "legislationPassedBy": passed_by,
         "legislationLegalForce": legal_force(view),
         "publisher": commune,
     }
+    if not view.rejected:  # a rejected délibération was not passed by the council
+        data["legislationPassedBy"] = passed_by
     identifiers = [{"@type": "PropertyValue", "propertyID": "numero", "value": view.number}]
     if act.transmission.ar:
         identifiers.append({"@type": "PropertyValue", "propertyID": "@ctes", "value": act.transmission.ar})

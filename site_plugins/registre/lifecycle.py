@@ -11,7 +11,36 @@ from __future__ import annotations
 from datetime import date
 
 from .dates import recours_deadline
-from .model import Act, TransmissionStatus
+from .model import Act, ActType, Resultat, Vote, TransmissionStatus
+
+
+def possible_results(vote: Vote) -> tuple[Resultat, ...]:
+    """Outcomes the votes allow (L2121-20 CGCT): adopted by the majority of the votes cast
+    (abstentions do not count); on a tie the president's casting vote decides, except in a
+    secret ballot (then rejected), so a tie allows both; no vote cast for it, never adopted."""
+    if vote.pour > vote.contre:
+        return (Resultat.ADOPTEE,)
+    if vote.pour == vote.contre and vote.pour > 0:
+        return (Resultat.ADOPTEE, Resultat.REJETEE)
+    return (Resultat.REJETEE,)
+
+
+def resultat(act: Act) -> Resultat | None:
+    """A délibération's outcome: as written, else the only one its votes allow, else (no
+    vote recorded) adopted.  None for other acts, and for a tie left unsaid (an error)."""
+    if act.type is not ActType.DELIBERATION:
+        return None
+    if act.resultat is not None:
+        return act.resultat
+    if act.vote is None:
+        return Resultat.ADOPTEE
+    possible = possible_results(act.vote)
+    return possible[0] if len(possible) == 1 else None
+
+
+def is_rejected(act: Act) -> bool:
+    """A délibération the council rejected: published, but it decides nothing."""
+    return resultat(act) is Resultat.REJETEE
 
 
 def made_known(act: Act) -> date | None:
@@ -20,7 +49,9 @@ def made_known(act: Act) -> date | None:
 
 
 def executory_date(act: Act) -> date | None:
-    """Date the act became executory, or None while it is not."""
+    """Date the act became executory, or None while it is not (never, if rejected)."""
+    if act.type is ActType.DELIBERATION and is_rejected(act):
+        return None
     known = made_known(act)
     if known is None:
         return None

@@ -91,6 +91,22 @@ class Vote:
     abstentions: int
 
 
+class Resultat(str, enum.Enum):
+    """Outcome of a délibération's vote (L2121-20: majority of the votes cast)."""
+
+    ADOPTEE = "adoptee"
+    REJETEE = "rejetee"
+
+    @property
+    def label(self) -> str:
+        return "adoptée" if self is Resultat.ADOPTEE else "rejetée"
+
+
+# How ``resultat`` may be written in an act's file.
+RESULTAT_WORDS = {"adoptee": Resultat.ADOPTEE, "adoptée": Resultat.ADOPTEE,
+                  "rejetee": Resultat.REJETEE, "rejetée": Resultat.REJETEE}
+
+
 class TransmissionStatus(str, enum.Enum):
     TRANSMIS = "transmis"
     NON_REQUISE = "non_requise"
@@ -142,6 +158,7 @@ class Act:
     publication: date | None = None
     delegation: Delegation | None = None
     vote: Vote | None = None
+    resultat: Resultat | None = None  # as written in the file; see lifecycle.resultat for the outcome
     annexes: tuple[Annex, ...] = ()
     donne_acte: tuple[str, ...] = ()
     recours: str | None = None

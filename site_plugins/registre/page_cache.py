@@ -75,7 +75,9 @@ def build_digest(config_file: Path, docs_dir: Path, site_url: str) -> str:
 
 
 def _ref(view: ActView | None) -> list | None:
-    return None if view is None else [view.identifier, view.title, view.date, view.objet, view.status]
+    # planned_text: linked once online, plain « mise en ligne prévue le … » before.
+    return None if view is None else [view.identifier, view.title, view.date, view.objet, view.status,
+                                      view.planned_text]
 
 
 def act_page_inputs(view: ActView, downloads: Iterable, site_url: str, file_hash=file_sha256) -> dict:

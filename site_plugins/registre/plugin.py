@@ -224,7 +224,9 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
             log.info("registre : fichiers des actes : %d repris du cache, %d %s.", self.register.files_cached,
                      read, "lu" if read <= 1 else "lus")
         for diag in sorted(self.register.diagnostics, key=sort_key):
-            (log.error if diag.is_error else log.warning)(diag.format())
+            # A reminder (time has passed) is logged at INFO: « mkdocs build --strict » must not stop the
+            # publication of every act for it; registre check and the CI job summary show it to staff.
+            (log.error if diag.is_error else log.info if diag.is_reminder else log.warning)(diag.format())
         if not self.register.ok:
             raise PluginError(f"Le registre n'est pas publiable : {summary(self.register.diagnostics)}. "
                               "Corrigez les erreurs ci-dessus (registre check les liste aussi).")

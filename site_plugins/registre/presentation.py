@@ -12,7 +12,7 @@ from functools import cached_property
 
 from .config import RegistreConfig
 from .dates import format_date, format_date_long
-from .lifecycle import executory_date, is_online, last_day_of_recours, made_known
+from .lifecycle import executory_date, is_online, last_day_of_recours, made_known, resultat
 from .model import Act, ActType, TransmissionStatus
 from .recours import mention
 from .register import CORRECTION_LABELS, Register
@@ -93,6 +93,30 @@ class ActView:
     @property
     def notification(self) -> str:
         return format_date(self.act.notification)
+
+    @property
+    def resultat(self) -> str:
+        """« adoptée » or « rejetée » for a délibération, else empty."""
+        outcome = resultat(self.act)
+        return outcome.label if outcome else ""
+
+    @property
+    def rejected(self) -> bool:
+        return self.resultat == "rejetée"
+
+    @property
+    def online(self) -> bool:
+        """On the public site today: only then may another page link to it."""
+        return is_online(self.act, self.register.today)
+
+    @property
+    def planned_text(self) -> str:
+        """What a published page says of an act not online yet (« mise en ligne prévue le … »)."""
+        if self.online:
+            return ""
+        if self.act.publication is None:
+            return "non mise en ligne"
+        return f"mise en ligne prévue le {format_date(self.act.publication)}"
 
     @property
     def made_known(self) -> date | None:

@@ -23,7 +23,7 @@ from .diagnostics import Diagnostic, error, has_errors, warning
 from .donne_acte import DonneActeReport, donne_acte_report
 from .frontmatter import FrontMatterError, read_source
 from .ledger import LEDGER_NAME
-from .lifecycle import is_online
+from .lifecycle import is_online, is_rejected
 from .model import Act, ActType
 from .schema import read_act
 
@@ -33,6 +33,7 @@ CORRECTION_LABELS = {
     "retire": ("retiré", "Retiré par"),
     "rectifie": ("rectifié", "Rectifié par"),
 }
+REJECTED = "rejetée"
 # The strongest change decides the status of the earlier act.
 STATUS_ORDER = ("retire", "abroge", "modifie", "rectifie")
 
@@ -79,7 +80,10 @@ class Register:
         return result
 
     def status(self, act: Act, *, online_only: bool = True) -> str:
-        """en vigueur, modifié, abrogé, retiré or rectifié, from later acts."""
+        """rejetée (a délibération the council rejected), else en vigueur, modifié, abrogé,
+        retiré or rectifié, from later acts."""
+        if act.type is ActType.DELIBERATION and is_rejected(act):
+            return REJECTED
         kinds = {kind for kind, later in self.changed_by.get(act.identifier, ())
                  if not online_only or is_online(later, self.today)}
         for kind in STATUS_ORDER:

@@ -18,6 +18,7 @@ from .dates import format_date
 from .diagnostics import Diagnostic, error, warning
 from .html_policy import check_body, rule_html_annexes
 from .integrity import rule_integrity
+from .lifecycle import possible_results
 from .model import Act, ActType, Annex, Portee, TransmissionStatus
 from .nomenclature import rule_matiere_nomenclature
 from .original_pdf import rule_original_pdf
@@ -48,6 +49,15 @@ def rule_dates_order(register: Register) -> Iterable[Diagnostic]:
                             f"({format_date(act.date)}).",
                             "un acte ne peut être transmis, publié ou notifié avant d'être signé : "
                             "vérifiez les deux dates.", "dates.order")
+        for key, when, what in (("transmission.date", act.transmission.date,
+                                 "la transmission au représentant de l'État"),
+                                ("notification.date", act.notification, "la notification")):
+            if when is not None and when > register.today:
+                yield error(path, act.line_of(key),
+                            f"{what} est datée du {format_date(when)}, postérieure à aujourd'hui "
+                            f"({format_date(register.today)}) : le registre ne peut pas dire qu'elle a eu lieu.",
+                            "indiquez la date réelle une fois l'acte transmis ou notifié ; d'ici là, écrivez "
+                            "« transmission: {en_attente: true} » ou retirez la notification.", "dates.not_yet")
         if act.date > register.today:
             yield error(path, act.line_of("date"),
                         f"la date de l'acte ({format_date(act.date)}) est postérieure à aujourd'hui "
@@ -58,6 +68,19 @@ def rule_dates_order(register: Register) -> Iterable[Diagnostic]:
             yield error(path, act.line_of("publication.date"),
                         f"mise en ligne programmée à plus d'un an ({format_date(act.publication)}).",
                         "vérifiez l'année de la date de publication.", "dates.far_future")
+
+
+def rule_delegation(register: Register) -> Iterable[Diagnostic]:
+    """A décision rests on a délégation the council gave before it (L2122-22)."""
+    for act in register.acts:
+        delegation = act.delegation
+        if delegation is not None and delegation.deliberation > act.date:
+            yield error(_where(register, act), act.line_of("delegation.deliberation"),
+                        f"la délibération donnant délégation est datée du {format_date(delegation.deliberation)}, "
+                        f"après la décision ({format_date(act.date)}) : le maire ne peut décider par "
+                        "délégation qu'en vertu d'une délibération déjà adoptée (L2122-22 CGCT).",
+                        "vérifiez la date de la délibération de délégation (« deliberation » sous "
+                        "« delegation ») et celle de la décision.", "delegation.order")
 
 
 def rule_transmission(register: Register) -> Iterable[Diagnostic]:
@@ -104,6 +127,35 @@ def _expected_natures(act: Act) -> tuple[str, ...]:
             return ("AI",)
         return ("AR", "AU")
     return ()  # décisions: DE or AU depending on the préfecture (unconfirmed)
+
+
+def rule_resultat(register: Register) -> Iterable[Diagnostic]:
+    """A délibération says truly whether it was adopted or rejected (L2121-20 CGCT)."""
+    for act in register.acts:
+        if act.resultat is not None and act.type is not ActType.DELIBERATION:
+            yield error(_where(register, act), act.line_of("resultat"),
+                        f"« resultat » ne concerne que les délibérations (ici : {act.type.label.lower()}).",
+                        "retirez la ligne « resultat ».", "resultat.unexpected")
+            continue
+        vote = act.vote
+        if act.type is not ActType.DELIBERATION or vote is None:
+            continue
+        possible = possible_results(vote)
+        counted = f"{vote.pour} pour, {vote.contre} contre"
+        if act.resultat is None and len(possible) > 1:
+            yield error(_where(register, act), act.line_of("vote"),
+                        f"partage égal des voix ({counted}) : le registre ne peut pas dire seul si la "
+                        "délibération est adoptée ou rejetée (L2121-20 CGCT : la voix du président est "
+                        "prépondérante, sauf au scrutin secret, où la délibération est rejetée).",
+                        "ajoutez « resultat: adoptée » ou « resultat: rejetée » d'après le procès-verbal.",
+                        "resultat.missing")
+        elif act.resultat is not None and act.resultat not in possible:
+            yield error(_where(register, act), act.line_of("resultat"),
+                        f"« resultat: {act.resultat.label} » contredit le vote ({counted}) : une délibération "
+                        "est adoptée à la majorité des suffrages exprimés, les abstentions ne comptant pas "
+                        "(L2121-20 CGCT).",
+                        f"écrivez « resultat: {possible[0].label} », ou corrigez les nombres d'après le "
+                        "procès-verbal.", "resultat.contradiction")
 
 
 def rule_vote(register: Register) -> Iterable[Diagnostic]:
@@ -342,7 +394,8 @@ def rule_donne_acte(register: Register) -> Iterable[Diagnostic]:
 
 
 RULES: tuple[Rule, ...] = (
-    rule_act_text, rule_dates_order, rule_transmission, rule_vote, rule_files, rule_annex_addresses, rule_recours,
+    rule_act_text, rule_dates_order, rule_delegation, rule_transmission, rule_vote, rule_resultat, rule_files,
+    rule_annex_addresses, rule_recours,
     rule_numbering, rule_filename, rule_references, rule_donne_acte, rule_matiere_nomenclature,
     rule_placeholders, rule_original_pdf, rule_integrity, rule_html_annexes, rule_personal_data_annexes,
     rule_characters_annexes,

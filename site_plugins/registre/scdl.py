@@ -39,6 +39,7 @@ from __future__ import annotations
 import csv
 import io
 
+from .lifecycle import is_rejected
 from .links import absolute
 from .model import ActType, TransmissionStatus
 from .nomenclature import level2_code, lookup
@@ -71,7 +72,9 @@ def pref_id(departement: str) -> str:
 def deliberation_rows(register: Register, site_url: str) -> list[dict[str, str]]:
     """The rows of the SCDL file, oldest séance first."""
     config = register.config
-    acts = sorted((a for a in register.online if a.type is ActType.DELIBERATION),
+    # The SCDL lists adopted délibérations (DELIB_DATE is the « date d'adoption »): a rejected
+    # one has no row there; actes.json and its page say « rejetée ».
+    acts = sorted((a for a in register.online if a.type is ActType.DELIBERATION and not is_rejected(a)),
                   key=lambda a: (a.date, a.numero))
     rows = []
     for act in acts:

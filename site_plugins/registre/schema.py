@@ -15,14 +15,14 @@ import yaml
 from .characters import FORBIDDEN_IN_FIELDS, describe, what_to_do
 from .diagnostics import Diagnostic, error, warning
 from .frontmatter import SourceFile
-from .model import (Act, ActType, Annex, Delegation, Portee, Signataire, Transmission,
+from .model import (RESULTAT_WORDS, Act, ActType, Annex, Delegation, Portee, Signataire, Transmission,
                     TransmissionStatus, Vote)
 from .paths import normalise_relative
 from .placeholders import MARKER
 
 TOP_KEYS = (
     "type", "numero", "date", "objet", "signataire", "matiere", "portee", "notification",
-    "delegation", "vote", "publication", "transmission", "annexes", "donne_acte", "recours",
+    "delegation", "vote", "resultat", "publication", "transmission", "annexes", "donne_acte", "recours",
     "note", "modifie", "abroge", "retire", "rectifie", "masquer", "original",
 )
 SIGNATAIRE_KEYS = ("prenom", "nom", "qualite")
@@ -521,6 +521,15 @@ def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Ac
             r.warn(top["vote"], "« vote » ne concerne que les délibérations.", "retirez la clé.",
                    "vote.unexpected")
 
+    resultat = None
+    if "resultat" in top:
+        raw = r.text(top["resultat"], "resultat")
+        if raw is not None:
+            resultat = RESULTAT_WORDS.get(raw.lower())
+            if resultat is None:
+                r.err(top["resultat"], f"résultat du vote inconnu « {raw[:40]} ».",
+                      "écrivez « resultat: adoptée » ou « resultat: rejetée ».", "resultat.unknown")
+
     transmission = None
     if "transmission" in top:
         transmission = _read_transmission(r, top["transmission"])
@@ -557,7 +566,7 @@ def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Ac
         source=acts_root_rel, type=act_type, numero=numero, date=act_date, objet=objet,
         signataire=signataire, transmission=transmission, body=source.body, body_line=source.body_line,
         matiere=matiere, portee=portee, notification=notification, publication=publication,
-        delegation=delegation, vote=vote, annexes=tuple(annexes), donne_acte=donne_acte,
+        delegation=delegation, vote=vote, resultat=resultat, annexes=tuple(annexes), donne_acte=donne_acte,
         recours=recours, note=note, masquer=masquer, original=original, lines=r.lines,
         raw=to_plain(source.front), **corrections,
     )

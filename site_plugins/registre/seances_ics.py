@@ -47,7 +47,7 @@ def seances_calendar(register: Register, site_url: str) -> bytes:
         views = [ActView(a, register) for a in acts]
         url = absolute(site_url, seance_uri(day))
         lines = [f"Délibérations examinées lors de la séance du {format_date(day)} :"]
-        lines += [f"- n°{v.number} : {v.objet}" for v in views]
+        lines += [f"- n°{v.number} : {v.objet}" + (" (rejetée)" if v.rejected else "") for v in views]
         lines.append(f"Liste des délibérations et textes : {url}")
         event = Event()
         event.add("uid", f"seance-{day.isoformat()}@{domain}")

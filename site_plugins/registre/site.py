@@ -238,10 +238,19 @@ def _seance_pages(register: Register, online: list[Act]) -> Iterator[GeneratedPa
             title=f"Séance du conseil municipal du {format_date(day)}",
             template="registre/seance.html",
             data={"seance": day, "deliberations": [ActView(a, register) for a in acts],
-                  "donne_acte": [ActView(a, register) for a in report.reported.get(day, [])]},
+                  "donne_acte": [ActView(a, register) for a in reported_at(register, day)]},
             description=f"Liste des délibérations examinées par le conseil municipal le {format_date(day)} "
                         "(L2121-25 CGCT).",
         )
+
+
+def reported_at(register: Register, day: date) -> list[Act]:
+    """Décisions the council took note of at the séance of ``day``, as far as the public
+    site may say it: the délibération recording it is online (the décisions themselves may
+    still be scheduled; pages name those as plain text)."""
+    report = register.donne_acte
+    return [a for a in report.reported.get(day, ())
+            if is_online(report.reported_by[a.identifier], register.today)]
 
 
 class DonneActeView:
@@ -272,8 +281,12 @@ class DonneActeView:
     @property
     def reported(self) -> list[tuple[str, str, list[ActView]]]:
         """[(séance date text, séance URL, décisions)] newest séance first."""
-        return [(format_date(day), seance_uri(day), [self._view(a) for a in acts if self._online(a)])
-                for day, acts in sorted(self.report.reported.items(), reverse=True)]
+        result = []
+        for day in sorted(self.report.reported, reverse=True):
+            acts = reported_at(self.register, day)
+            if acts:
+                result.append((format_date(day), seance_uri(day), [self._view(a) for a in acts]))
+        return result
 
 
 def static_files(register: Register) -> Iterator[tuple[str, Path]]:
