@@ -136,3 +136,22 @@ def test_search_part_edited_in_the_cache_is_indexed_again(built):
     result = built.build()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "alert(1)" not in (built.site / "pagefind/pagefind-ui.js").read_text(encoding="utf-8")
+
+
+def test_compiled_template_edited_in_the_cache_is_compiled_again(built):
+    """Jinja's compiled templates (.cache/registre/jinja) hold the words every page prints: one
+    edited there (same length, so the code still loads) must not reach a page."""
+    good = (built.site / "index.html").read_bytes()
+    assert b"Aller au contenu" in good
+    edited = []
+    for path in (built.root / CACHE / "jinja").iterdir():
+        data = path.read_bytes()
+        if b"Aller au contenu" in data:
+            path.write_bytes(data.replace(b"Aller au contenu", b"Aller au cOntenu"))
+            edited.append(path)
+    assert edited
+    result = built.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (built.site / "index.html").read_bytes() == good
+    assert not [p for p in built.site.rglob("*.html") if b"cOntenu" in p.read_bytes()]
+    assert not [p for p in (built.root / CACHE / "jinja").iterdir() if b"cOntenu" in p.read_bytes()]
