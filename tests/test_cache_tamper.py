@@ -3,6 +3,7 @@ was produced (issue 13 §2): a damaged or edited cache entry is rebuilt, never s
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -155,3 +156,62 @@ def test_compiled_template_edited_in_the_cache_is_compiled_again(built):
     assert (built.site / "index.html").read_bytes() == good
     assert not [p for p in built.site.rglob("*.html") if b"cOntenu" in p.read_bytes()]
     assert not [p for p in (built.root / CACHE / "jinja").iterdir() if b"cOntenu" in p.read_bytes()]
+
+
+def _table(path: Path) -> tuple[dict, bytes]:
+    """A JSON table of the PDF store: (its entries, its first line), whatever that line holds."""
+    first, _, text = path.read_bytes().partition(b"\n")
+    if not text:  # no line before the JSON
+        return json.loads(first), b""
+    return json.loads(text), first + b"\n"
+
+
+def test_pdf_store_index_with_two_entries_swapped_publishes_each_act_its_own_pdf(built):
+    """The store's index (act's inputs → stored PDF) edited so that two acts point at each other's
+    PDF, both intact in the store: each act still gets its own PDF, on the site and in the seal."""
+    before = {p.relative_to(built.site): p.read_bytes() for p in built.site.glob("actes/*/*.pdf")}
+    index = built.root / CACHE / "pdf/index.json"
+    entries, first = _table(index)
+    one, two = sorted(entries)[:2]
+    entries[one], entries[two] = entries[two], entries[one]
+    index.write_bytes(first + json.dumps(entries, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+    result = built.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert {p.relative_to(built.site): p.read_bytes() for p in built.site.glob("actes/*/*.pdf")} == before
+    index.write_bytes(first + json.dumps(entries, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+    seal = built.registre("seal")
+    assert seal.returncode == 0, seal.stdout + seal.stderr
+    sealed = {record["publie"]: record["sha256"] for line in (built.root / "acts/registre.lock").read_text().splitlines()
+              for record in json.loads(line)["fichiers"] if record.get("role") == "pdf"}
+    assert sealed == {str(rel): hashlib.sha256(data).hexdigest() for rel, data in before.items()}
+
+
+def test_edited_file_hash_table_never_reaches_the_page_the_pdf_or_the_seal(project):
+    """The remembered SHA-256 of a signed original (.cache/registre/pdf/annexes-sha256.json) edited:
+    the page, the act's PDF and the seal give the file's true SHA-256."""
+    from test_pdf import signed_pdf, with_original
+
+    original = signed_pdf()
+    digest = hashlib.sha256(original).hexdigest()
+    project.add_bytes("2025/decision-2025-11-signee.pdf", original)
+    project.add("2025/decision-2025-11.md", with_original())
+    assert project.build().returncode == 0
+    table = project.root / CACHE / "pdf/annexes-sha256.json"
+    entries, first = _table(table)
+    assert [value[2] for value in entries.values()] == [digest]
+    forged = "f00d" * 16
+    entries = {key: [value[0], value[1], forged] for key, value in entries.items()}
+    table.write_bytes(first + json.dumps(entries, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+    result = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = project.page("actes/decision-2025-11")
+    assert digest in page and forged not in page
+    assert forged not in "".join(p.read_text(encoding="utf-8") for p in project.site.glob("verifier/**/*.json"))
+    from pypdf import PdfReader
+
+    pdf = PdfReader(project.site / "actes/decision-2025-11/decision-2025-11.pdf")
+    text = "".join(page.extract_text() for page in pdf.pages).replace(" ", "").replace("\n", "")
+    assert digest in text and forged not in text
+    seal = project.registre("seal")
+    assert seal.returncode == 0, seal.stdout + seal.stderr
+    assert forged not in (project.root / "acts/registre.lock").read_text(encoding="utf-8")

@@ -56,7 +56,7 @@ from markupsafe import Markup
 from .atomic_write import write_atomic
 from .dates import format_date
 from .paths import cache_root
-from .hashing import content_hash, file_sha256, is_sha256, remember_sha256, sha256_many
+from .hashing import bytes_sha256, content_hash, file_sha256, is_sha256, remember_sha256, sha256_many
 from .lifecycle import is_online
 from .linker import link_or_copy
 from .model import Act
@@ -315,16 +315,23 @@ def _read_recorded_hash(pdf: Path) -> str | None:
 
 
 def _read_json_object(path: Path) -> dict:
+    """A table :func:`_write_json` wrote, if it still has the SHA-256 recorded on its first line;
+    else empty (edited, damaged or older: what it said is worked out again, never trusted)."""
     try:
-        data = json.loads(path.read_bytes())
+        recorded, _, text = path.read_bytes().partition(b"\n")
+        if recorded.decode("ascii") != bytes_sha256(text):
+            return {}
+        data = json.loads(text)
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def _write_json(path: Path, data: dict) -> None:
+    """``data`` as JSON after a first line holding its SHA-256 (see :func:`_read_json_object`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+    text = json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    write_atomic(path, bytes_sha256(text).encode("ascii") + b"\n" + text)
 
 
 class PdfError(RuntimeError):
