@@ -456,3 +456,27 @@ def test_a_rejected_deliberation_is_shown_rejected_everywhere(project):
     ics = (project.site / "flux" / "seances.ics").read_text(encoding="utf-8").replace("\r\n ", "")
     assert "Tarifs de la piscine municipale (rejetée)" in ics.replace("\\", "")
     assert 'data-statut="Rejetée"' in project.page("actes/deliberation-2025-1")
+
+
+def test_a_rejected_deliberation_abrogates_nothing(project):
+    """The council rejected the délibération abrogating n°1 (3 pour, 9 contre): n°1 stays in force
+    everywhere, and the rejected one says what it proposed, not that it abrogates."""
+    import html
+    import json
+
+    project.add("2025/deliberation-2025-1.md", deliberation(pour=9, contre=3, objet="Tarifs de la cantine"))
+    project.add("2025/deliberation-2025-2.md", deliberation(2, pour=3, contre=9, objet="Abrogation des tarifs")
+                .replace("publication:", "abroge: [deliberation-2025-1]\npublication:"))
+    result = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    earlier = flat(html.unescape(re.sub(r"<[^>]+>", " ", project.page("actes/deliberation-2025-1"))))
+    assert "Statut en vigueur" in earlier and "abrogé" not in earlier.lower()
+    rejected = flat(html.unescape(re.sub(r"<[^>]+>", " ", project.page("actes/deliberation-2025-2"))))
+    assert "Proposait d'abroger" in rejected and "Abroge " not in rejected
+    records = {r["identifiant"]: r for r in json.loads((project.site / "donnees" / "actes.json").read_text())["actes"]}
+    assert records["deliberation-2025-1"]["statut"] == "en vigueur"
+    assert "modifie_par" not in records["deliberation-2025-1"]
+    listing = project.page("registre/2025/deliberation")
+    assert "en vigueur" in listing.split("Tarifs de la cantine", 1)[1].split("</tr>", 1)[0]
+    pdf = pdf_text(project.site / "actes" / "deliberation-2025-2" / "deliberation-2025-2.pdf")
+    assert "Proposait d'abroger" in pdf

@@ -18,6 +18,9 @@ from .recours import mention
 from .register import CORRECTION_LABELS, Register
 
 KIND_VERBS = {"modifie": "Modifie", "abroge": "Abroge", "retire": "Retire", "rectifie": "Rectifie"}
+# A délibération the council rejected changes nothing: its page says what it proposed.
+REJECTED_VERBS = {"modifie": "Proposait de modifier", "abroge": "Proposait d'abroger",
+                  "retire": "Proposait de retirer", "rectifie": "Proposait de rectifier"}
 
 
 # On an act page, at most this many décisions of a donné acte are listed (all are on the séance page).
@@ -181,9 +184,9 @@ class ActView:
 
     @property
     def changes(self) -> list[tuple[str, "ActView | None", str]]:
-        """[(verb, earlier act view or None, identifier)] this act changes."""
+        """[(verb, earlier act view or None, identifier)] this act changes (or, rejected, would have)."""
         result = []
-        for kind, verb in KIND_VERBS.items():
+        for kind, verb in (REJECTED_VERBS if self.rejected else KIND_VERBS).items():
             for ident in getattr(self.act, kind):
                 target = self.register.by_id.get(ident)
                 result.append((verb, ActView(target, self.register) if target else None, ident))

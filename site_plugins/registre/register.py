@@ -71,9 +71,12 @@ class Register:
 
     @cached_property
     def changed_by(self) -> dict[str, list[tuple[str, Act]]]:
-        """Earlier act id → [(correction kind, later act)] in date order."""
+        """Earlier act id → [(correction kind, later act)] in date order.  A délibération the
+        council rejected changes nothing (L2121-20 CGCT): what it would have abrogated stays in force."""
         result: dict[str, list[tuple[str, Act]]] = {}
         for act in sorted(self.acts, key=lambda a: (a.date, a.identifier)):
+            if is_rejected(act):
+                continue
             for kind in STATUS_ORDER:
                 for target in getattr(act, kind):
                     result.setdefault(target, []).append((kind, act))
