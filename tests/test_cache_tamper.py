@@ -215,3 +215,59 @@ def test_edited_file_hash_table_never_reaches_the_page_the_pdf_or_the_seal(proje
     seal = project.registre("seal")
     assert seal.returncode == 0, seal.stdout + seal.stderr
     assert forged not in (project.root / "acts/registre.lock").read_text(encoding="utf-8")
+
+
+def test_kept_page_copied_under_another_acts_key_is_rendered_again(built):
+    """A kept page copied, name and all, over another act's kept page (no hash to compute: the
+    file's own name is reused): each act still gets its own page."""
+    other = "actes/decision-2025-13/index.html"
+    good, other_page = (built.site / PAGE).read_bytes(), (built.site / other).read_bytes()
+    kept = {p.read_bytes(): p for p in (built.root / CACHE / "pages").rglob("*.html")}
+    mine, theirs = kept[good], kept[other_page]
+    copied = mine.with_name(mine.name[:64] + theirs.name[64:])  # my key, their bytes and digest
+    mine.unlink()
+    shutil.copyfile(theirs, copied)
+    shutil.rmtree(built.site)
+    result = built.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (built.site / PAGE).read_bytes() == good
+    assert (built.site / other).read_bytes() == other_page
+
+
+def test_stored_pdf_copied_with_its_record_under_another_key_is_rendered_again(built):
+    """Another act's PDF and the SHA-256 recorded beside it copied over this act's stored PDF, the
+    store's index lost: no hash to compute, yet each act still gets its own PDF."""
+    other = "actes/decision-2025-13/decision-2025-13.pdf"
+    good, other_pdf = (built.site / PDF).read_bytes(), (built.site / other).read_bytes()
+    store = built.root / CACHE / "pdf"
+    stored = {p.read_bytes(): p for p in store.glob("*/*.pdf")}
+    mine, theirs = stored[good], stored[other_pdf]
+    shutil.copyfile(theirs, mine)
+    shutil.copyfile(theirs.with_suffix(".sha256"), mine.with_suffix(".sha256"))
+    (store / "index.json").unlink()
+    shutil.rmtree(built.site)
+    result = built.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (built.site / PDF).read_bytes() == good
+    assert (built.site / other).read_bytes() == other_pdf
+
+
+def test_search_part_copied_under_the_name_of_a_newer_one_is_indexed_again(built, tmp_path):
+    """The search index of an earlier version of the register (a cached part, intact in itself)
+    copied under the name of the current part: the site's search still finds the current text."""
+    import gzip
+
+    cache = next((built.root / CACHE / "pagefind").iterdir())
+    before = next(p for p in cache.iterdir() if p.name.startswith("2025-1-"))
+    shutil.copytree(before, tmp_path / "ancien")
+    act = built.acts / "2025/decision-2025-12.md"
+    act.write_text(act.read_text(encoding="utf-8").replace("\nobjet: ", "\nobjet: Zorglub ", 1), encoding="utf-8")
+    assert built.build().returncode == 0
+    current = next(p for p in cache.iterdir() if p.name.startswith("2025-1-"))
+    assert current.name != before.name
+    shutil.rmtree(current)
+    shutil.copytree(tmp_path / "ancien", current)
+    result = built.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    fragments = [gzip.decompress(p.read_bytes()) for p in (built.site / "pagefind/2025-1/fragment").iterdir()]
+    assert any(b"Zorglub" in fragment for fragment in fragments)

@@ -305,13 +305,23 @@ def _recorded_hash_path(pdf: Path) -> Path:
     return pdf.with_suffix(".sha256")
 
 
+def _recorded_hash_text(pdf: Path, sha256: str) -> bytes:
+    """What is written beside a stored PDF: its SHA-256, then the SHA-256 of its store key
+    (its name) and of that SHA-256, so that a PDF copied with its record under another key's
+    name (another act's HTML) is not taken for that key's PDF."""
+    bound = bytes_sha256(pdf.stem.encode("ascii") + b"\0" + sha256.encode("ascii"))
+    return f"{sha256} {bound}".encode("ascii")
+
+
 def _read_recorded_hash(pdf: Path) -> str | None:
-    """The SHA-256 recorded beside a stored PDF when it was rendered (None: none, or not a hash)."""
+    """The SHA-256 recorded beside a stored PDF when it was rendered (None: none, not a hash,
+    or recorded under another name)."""
     try:
         value = _recorded_hash_path(pdf).read_text(encoding="ascii").strip()
     except (OSError, ValueError):
         return None
-    return value if is_sha256(value) else None
+    sha256, _, _ = value.partition(" ")
+    return sha256 if is_sha256(sha256) and value.encode("ascii") == _recorded_hash_text(pdf, sha256) else None
 
 
 def _read_json_object(path: Path) -> dict:
@@ -495,7 +505,7 @@ class ActPdfs:
         stat = path.stat()
         if sha256 is None:  # just rendered: its hash recorded beside it too, should the index be lost
             sha256 = file_sha256(path)
-            write_atomic(_recorded_hash_path(path), sha256.encode("ascii"))
+            write_atomic(_recorded_hash_path(path), _recorded_hash_text(path, sha256))
         self._store_index[fingerprint] = [path.stem, stat.st_size, stat.st_mtime_ns, sha256]
         self._rendered_hashes[path.stem] = sha256
         self._index_changed = True
