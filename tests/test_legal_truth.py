@@ -480,3 +480,33 @@ def test_a_rejected_deliberation_abrogates_nothing(project):
     assert "en vigueur" in listing.split("Tarifs de la cantine", 1)[1].split("</tr>", 1)[0]
     pdf = pdf_text(project.site / "actes" / "deliberation-2025-2" / "deliberation-2025-2.pdf")
     assert "Proposait d'abroger" in pdf
+
+
+def test_an_abrogation_awaiting_its_transmission_has_not_taken_effect(project):
+    """Délibération n°2 abrogates n°1; published on 14 April 2025 but not yet transmitted to the
+    préfet, it is not executory (L2131-1 CGCT): n°1 is still in force.  Once transmitted on
+    15 April 2025 (executory that day), n°1 is abrogated, and its page changed on 15 April."""
+    import html
+
+    project.add("2025/deliberation-2025-1.md", deliberation(pour=9, contre=3, objet="Tarifs de la cantine"))
+    pending = deliberation(2, pour=9, contre=3, objet="Abrogation des tarifs").replace(
+        "publication:", "abroge: [deliberation-2025-1]\npublication:")
+    pending = re.sub(r"transmission: \{date: [^}]*\}", "transmission: {en_attente: true}", pending)
+    project.add("2025/deliberation-2025-2.md", pending)
+    register, found = statuses(project)
+    assert found["deliberation-2025-1"] == ("adoptée", "en vigueur")
+    result = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = flat(html.unescape(re.sub(r"<[^>]+>", " ", project.page("actes/deliberation-2025-1"))))
+    assert "Statut en vigueur" in page and "Abrogé par" not in page
+    project.add("2025/deliberation-2025-2.md", deliberation(2, pour=9, contre=3, objet="Abrogation des tarifs")
+                .replace("publication:", "abroge: [deliberation-2025-1]\npublication:"))
+    register, found = statuses(project)
+    assert found["deliberation-2025-1"] == ("adoptée", "abrogé")
+    result = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = flat(html.unescape(re.sub(r"<[^>]+>", " ", project.page("actes/deliberation-2025-1"))))
+    assert "Statut abrogé" in page and "Abrogé par Délibération n°2/2025" in page
+    sitemap = (project.site / "sitemap.xml").read_text(encoding="utf-8")
+    entry = sitemap.split("actes/deliberation-2025-1/</loc>", 1)[1].split("</url>", 1)[0]
+    assert "<lastmod>2025-04-15</lastmod>" in entry

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from .config import RegistreConfig
 from .dates import format_date, format_date_long
-from .lifecycle import executory_date, is_online, last_day_of_recours, made_known, resultat
+from .lifecycle import changes_in_force, executory_date, is_online, last_day_of_recours, made_known, resultat
 from .model import Act, ActType, TransmissionStatus
 from .recours import mention
 from .register import CORRECTION_LABELS, Register
@@ -175,10 +175,10 @@ class ActView:
 
     @property
     def changed_by(self) -> list[tuple[str, "ActView"]]:
-        """[(label "Abrogé par", later act view)] for later acts online."""
+        """[(label "Abrogé par", later act view)] for later acts online and executory."""
         result = []
         for kind, later in self.register.changed_by.get(self.act.identifier, ()):
-            if is_online(later, self.register.today):
+            if changes_in_force(later, self.register.today):
                 result.append((CORRECTION_LABELS[kind][1], ActView(later, self.register)))
         return result
 
