@@ -705,7 +705,7 @@ def test_verify_page_in_a_browser(sealed, tmp_path):
             forged = tmp_path / "arrete-2025-1-plan.pdf"
             forged.write_bytes(PDF_BYTES + b" ")
             page.set_input_files("#registre-verify-file", str(forged))
-            page.wait_for_function("document.querySelector('#registre-verify-result')"
+            page.wait_for_function("() => document.querySelector('#registre-verify-result')"
                                    ".getAttribute('data-result') === 'inconnu'")
             assert "Aucun document publié ne correspond" in result.inner_text()
             assert "Villeneuve-la-Rivière" in result.inner_text()
@@ -716,7 +716,7 @@ def test_verify_page_in_a_browser(sealed, tmp_path):
             fetched.clear()
             page.fill("#registre-verify-hash", absent + "0" * 62)
             page.click("#registre-verify button[type=submit]")
-            page.wait_for_function("document.querySelector('#registre-verify-result')"
+            page.wait_for_function("() => document.querySelector('#registre-verify-result')"
                                    ".getAttribute('data-result') === 'inconnu' && document.querySelector("
                                    f"'#registre-verify-result code').textContent.startsWith('{absent}')")
             assert "Aucun document publié ne correspond" in result.inner_text()
@@ -725,7 +725,7 @@ def test_verify_page_in_a_browser(sealed, tmp_path):
             contenu = next(d for d in ledger_lines(sealed) if d["acte"] == "decision-2025-11")["contenu"]
             page.fill("#registre-verify-hash", "SHA-256 : " + contenu.upper())
             page.click("#registre-verify button[type=submit]")
-            page.wait_for_function("document.querySelector('#registre-verify-result')"
+            page.wait_for_function("() => document.querySelector('#registre-verify-result')"
                                    ".getAttribute('data-acte') === 'decision-2025-11'")
             assert "empreinte du contenu de l'acte" in result.inner_text().lower()
             assert fetched == [(f"verifier/empreintes/2025/{absent}.json", 404),
