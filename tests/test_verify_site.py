@@ -167,6 +167,15 @@ def test_search_meta_pointing_a_filter_at_another_file_is_an_error(verified):
     assert "site/pagefind/2025-1/*.pf_meta:1: erreur: " in result.stdout, result.stdout
 
 
+def test_search_filter_file_deleted_is_an_error_not_a_traceback(verified):
+    part = verified.site / "pagefind/2025-1"
+    _statut_filter(part)[0].unlink()
+    result = verified.registre("verify", "site")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "site/pagefind/2025-1/*.pf_meta:1: erreur: " in result.stdout, result.stdout
+
+
 def test_added_and_removed_files_are_errors(verified):
     (verified.site / "actes/decision-2025-12/piege.html").write_text("<script>alert(1)</script>", encoding="utf-8")
     (verified.site / "flux/seances.ics").unlink()

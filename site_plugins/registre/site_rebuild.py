@@ -126,7 +126,11 @@ def _cbor(data: bytes, at: int = 0):
 def _pagefind_value(path: Path):
     """What a Pagefind binary file says (gzipped « pagefind_dcd » + CBOR), or its raw bytes."""
     try:
-        data = gzip.decompress(path.read_bytes())
+        raw = path.read_bytes()
+    except OSError:
+        return ("absent", path.name)
+    try:
+        data = gzip.decompress(raw)
         if not data.startswith(PAGEFIND_HEADER):
             raise _CborError("header")
         value, end = _cbor(data, len(PAGEFIND_HEADER))
@@ -134,7 +138,7 @@ def _pagefind_value(path: Path):
             raise _CborError("trailing bytes")
         return value
     except (OSError, EOFError, UnicodeDecodeError, RecursionError, _CborError):
-        return ("illisible", path.read_bytes())
+        return ("illisible", raw)
 
 
 def _filter_value(path: Path):
