@@ -127,7 +127,7 @@ def _pagefind_value(path: Path):
     """What a Pagefind binary file says (gzipped « pagefind_dcd » + CBOR), or its raw bytes."""
     try:
         raw = path.read_bytes()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a name holding a NUL, read from an edited file
         return ("absent", path.name)
     try:
         data = gzip.decompress(raw)
