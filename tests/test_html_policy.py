@@ -466,3 +466,34 @@ def test_the_csp_blocks_nothing_the_site_does(built_demo):
             chromium.close()
     finally:
         server.close()
+
+
+# -- front-matter values in attributes ----------------------------------------------------------
+
+QUOTES = "\" onmouseover=\"window.__xss=1\" x=\" ' onfocus='window.__xss=2' autofocus x=' & &amp; fin"
+
+
+def test_quotes_in_fields_never_become_attributes(project):
+    """Quotes are text in a field (the check accepts them): on every page they stay inside the
+    attribute or text that holds them; the description Material writes in <meta> keeps the objet."""
+    quoted = QUOTES.replace("\\", "\\\\").replace('"', '\\"')
+    act = (VALID_DECISION.replace("objet: Convention ENT-école 2025-2026", f'objet: "Convention {quoted}"')
+           .replace("qualite: Maire}", f'qualite: "Maire {quoted}"}}')
+           .replace("---\n\n#", f'annexes:\n  - {{fichier: plan.md, titre: "Plan {quoted}"}}\n'
+                                f'note: "Note {quoted}"\n---\n\n#'))
+    project.add("2025/decision-2025-11.md", act, dedent=False)
+    project.add("2025/plan.md", "# Plan\n\nTexte.\n")
+    result = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = sorted(project.site.rglob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        root = tinyhtml5.parse(path.read_text(encoding="utf-8"))
+        for element in root.iter():
+            if isinstance(element.tag, str):
+                names = [str(name).rpartition("}")[2].lower() for name in element.attrib]
+                assert not [n for n in names if n.startswith("on") or n == "autofocus"], (path, element.tag, names)
+    root = tinyhtml5.parse(project.page("actes/decision-2025-11"))
+    description = next(e.attrib["content"] for e in root.iter()
+                       if isinstance(e.tag, str) and e.tag.endswith("meta") and e.attrib.get("name") == "description")
+    assert description == f"Décision du maire n°11/2025 du 30 mai 2025 : Convention {QUOTES}"

@@ -456,3 +456,57 @@ def test_a_rejected_deliberation_is_shown_rejected_everywhere(project):
     ics = (project.site / "flux" / "seances.ics").read_text(encoding="utf-8").replace("\r\n ", "")
     assert "Tarifs de la piscine municipale (rejetée)" in ics.replace("\\", "")
     assert 'data-statut="Rejetée"' in project.page("actes/deliberation-2025-1")
+
+
+def test_a_rejected_deliberation_abrogates_nothing(project):
+    """The council rejected the délibération abrogating n°1 (3 pour, 9 contre): n°1 stays in force
+    everywhere, and the rejected one says what it proposed, not that it abrogates."""
+    import html
+    import json
+
+    project.add("2025/deliberation-2025-1.md", deliberation(pour=9, contre=3, objet="Tarifs de la cantine"))
+    project.add("2025/deliberation-2025-2.md", deliberation(2, pour=3, contre=9, objet="Abrogation des tarifs")
+                .replace("publication:", "abroge: [deliberation-2025-1]\npublication:"))
+    result = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    earlier = flat(html.unescape(re.sub(r"<[^>]+>", " ", project.page("actes/deliberation-2025-1"))))
+    assert "Statut en vigueur" in earlier and "abrogé" not in earlier.lower()
+    rejected = flat(html.unescape(re.sub(r"<[^>]+>", " ", project.page("actes/deliberation-2025-2"))))
+    assert "Proposait d'abroger" in rejected and "Abroge " not in rejected
+    records = {r["identifiant"]: r for r in json.loads((project.site / "donnees" / "actes.json").read_text())["actes"]}
+    assert records["deliberation-2025-1"]["statut"] == "en vigueur"
+    assert "modifie_par" not in records["deliberation-2025-1"]
+    listing = project.page("registre/2025/deliberation")
+    assert "en vigueur" in listing.split("Tarifs de la cantine", 1)[1].split("</tr>", 1)[0]
+    pdf = pdf_text(project.site / "actes" / "deliberation-2025-2" / "deliberation-2025-2.pdf")
+    assert "Proposait d'abroger" in pdf
+
+
+def test_an_abrogation_awaiting_its_transmission_has_not_taken_effect(project):
+    """Délibération n°2 abrogates n°1; published on 14 April 2025 but not yet transmitted to the
+    préfet, it is not executory (L2131-1 CGCT): n°1 is still in force.  Once transmitted on
+    15 April 2025 (executory that day), n°1 is abrogated, and its page changed on 15 April."""
+    import html
+
+    project.add("2025/deliberation-2025-1.md", deliberation(pour=9, contre=3, objet="Tarifs de la cantine"))
+    pending = deliberation(2, pour=9, contre=3, objet="Abrogation des tarifs").replace(
+        "publication:", "abroge: [deliberation-2025-1]\npublication:")
+    pending = re.sub(r"transmission: \{date: [^}]*\}", "transmission: {en_attente: true}", pending)
+    project.add("2025/deliberation-2025-2.md", pending)
+    register, found = statuses(project)
+    assert found["deliberation-2025-1"] == ("adoptée", "en vigueur")
+    result = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = flat(html.unescape(re.sub(r"<[^>]+>", " ", project.page("actes/deliberation-2025-1"))))
+    assert "Statut en vigueur" in page and "Abrogé par" not in page
+    project.add("2025/deliberation-2025-2.md", deliberation(2, pour=9, contre=3, objet="Abrogation des tarifs")
+                .replace("publication:", "abroge: [deliberation-2025-1]\npublication:"))
+    register, found = statuses(project)
+    assert found["deliberation-2025-1"] == ("adoptée", "abrogé")
+    result = project.build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = flat(html.unescape(re.sub(r"<[^>]+>", " ", project.page("actes/deliberation-2025-1"))))
+    assert "Statut abrogé" in page and "Abrogé par Délibération n°2/2025" in page
+    sitemap = (project.site / "sitemap.xml").read_text(encoding="utf-8")
+    entry = sitemap.split("actes/deliberation-2025-1/</loc>", 1)[1].split("</url>", 1)[0]
+    assert "<lastmod>2025-04-15</lastmod>" in entry

@@ -114,6 +114,68 @@ def test_edited_search_index_is_an_error(verified, what):
     assert f"{shown}:1: erreur: " in result.stdout and "différent" in result.stdout, result.stdout
 
 
+def _statut_filter(part: Path) -> tuple[Path, bytes]:
+    import gzip
+
+    for path in sorted((part / "filter").iterdir()):
+        data = gzip.decompress(path.read_bytes())
+        if b"statut" in data[:30]:
+            return path, data
+    raise AssertionError("no statut filter")
+
+
+def test_search_filter_with_pages_moved_between_values_is_an_error(verified):
+    """The search's « statut » filter edited so that a page listed « Modifié » is listed « En vigueur »
+    and one page « En vigueur » is listed « Modifié »: the same bytes in another order (Pagefind
+    writes its entries in any order, but which page has which value is what the filter says)."""
+    import gzip
+
+    path, data = _statut_filter(verified.site / "pagefind/2025-1")
+    pages = {}
+    for value in (b"En vigueur", b"Modifi\xc3\xa9"):
+        start = data.index(value) + len(value)  # a CBOR array of small page numbers follows
+        count = data[start] - 0x80
+        assert 0 < count < 24 and all(n < 24 for n in data[start + 1:start + 1 + count]), data
+        pages[value] = start + 1
+    edited = bytearray(data)
+    edited[pages[b"En vigueur"]], edited[pages[b"Modifi\xc3\xa9"]] = data[pages[b"Modifi\xc3\xa9"]], \
+        data[pages[b"En vigueur"]]
+    assert sorted(edited) == sorted(data) and bytes(edited) != data
+    path.write_bytes(gzip.compress(bytes(edited)))
+    result = verified.registre("verify", "site")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "site/pagefind/2025-1/filter/*.pf_filter:1: erreur: " in result.stdout, result.stdout
+
+
+def test_search_meta_pointing_a_filter_at_another_file_is_an_error(verified):
+    """The search's index names the « statut » filter file for the « type » filter and the other
+    way round (same size, same bytes in another order): the filters shown are false."""
+    import gzip
+
+    part = verified.site / "pagefind/2025-1"
+    meta = next(part.glob("*.pf_meta"))
+    data = gzip.decompress(meta.read_bytes())
+    statut = _statut_filter(part)[0].stem.encode()
+    type_ = next(p.stem for p in (part / "filter").iterdir()
+                 if b"type" in gzip.decompress(p.read_bytes())[:20]).encode()
+    assert len(statut) == len(type_) and statut in data and type_ in data
+    edited = data.replace(statut, b"@" * len(statut)).replace(type_, statut).replace(b"@" * len(statut), type_)
+    assert len(edited) == len(data) and edited != data
+    meta.write_bytes(gzip.compress(edited))
+    result = verified.registre("verify", "site")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "site/pagefind/2025-1/*.pf_meta:1: erreur: " in result.stdout, result.stdout
+
+
+def test_search_filter_file_deleted_is_an_error_not_a_traceback(verified):
+    part = verified.site / "pagefind/2025-1"
+    _statut_filter(part)[0].unlink()
+    result = verified.registre("verify", "site")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "site/pagefind/2025-1/*.pf_meta:1: erreur: " in result.stdout, result.stdout
+
+
 def test_added_and_removed_files_are_errors(verified):
     (verified.site / "actes/decision-2025-12/piege.html").write_text("<script>alert(1)</script>", encoding="utf-8")
     (verified.site / "flux/seances.ics").unlink()

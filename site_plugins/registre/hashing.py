@@ -115,16 +115,20 @@ def _tree_hashes(folder: Path) -> dict[str, str | None]:
     return {rel: found[path] for rel, path in paths.items()}
 
 
-def seal_tree(folder: Path) -> None:
-    """Record the SHA-256 of every file of the cached ``folder`` (see :func:`tree_intact`)."""
-    data = json.dumps(_tree_hashes(folder), sort_keys=True, separators=(",", ":")).encode("utf-8")
+def seal_tree(folder: Path, name: str | None = None) -> None:
+    """Record the SHA-256 of every file of the cached ``folder``, and the name it is kept under
+    (``name``, when it is renamed afterwards; see :func:`tree_intact`)."""
+    record = {"dossier": name or Path(folder).name, "fichiers": _tree_hashes(folder)}
+    data = json.dumps(record, sort_keys=True, separators=(",", ":")).encode("utf-8")
     (Path(folder) / TREE_MANIFEST).write_bytes(data)
 
 
 def tree_intact(folder: Path) -> bool:
-    """Whether the cached ``folder`` holds exactly the files :func:`seal_tree` recorded, byte for byte."""
+    """Whether the cached ``folder`` holds exactly the files :func:`seal_tree` recorded, byte for
+    byte, under the name it was recorded for (a folder copied under another's name is not that one)."""
     try:
         recorded = json.loads((Path(folder) / TREE_MANIFEST).read_bytes())
     except (OSError, ValueError):
         return False
-    return isinstance(recorded, dict) and bool(recorded) and recorded == _tree_hashes(folder)
+    return (isinstance(recorded, dict) and recorded.get("dossier") == Path(folder).name
+            and bool(recorded.get("fichiers")) and recorded["fichiers"] == _tree_hashes(folder))

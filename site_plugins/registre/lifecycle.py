@@ -74,5 +74,13 @@ def is_online(act: Act, today: date) -> bool:
     return act.publication is not None and act.publication <= today
 
 
+def changes_in_force(act: Act, today: date) -> bool:
+    """Whether what ``act`` modifies, abrogates, retires or rectifies has taken effect: the act
+    is online and executory (L2131-1 CGCT); one awaiting its transmission, or rejected, changes
+    nothing yet."""
+    executory = executory_date(act)
+    return is_online(act, today) and executory is not None and executory <= today
+
+
 def is_scheduled(act: Act, today: date) -> bool:
     return act.publication is not None and act.publication > today

@@ -161,12 +161,21 @@ def _canonical(value, act_keys: dict[str, str]):
     raise _NotKept  # anything else (a view over the register…): rendered every time
 
 
-class PageCache:
-    """Kept pages, one file per key, under ``cache_dir/pages/``: ``<key>-<SHA-256 of the page>.html``.
+def _bound_digest(key: str, page_sha256: str | None) -> str | None:
+    """What a kept page's name holds after its key: the SHA-256 of the key and of the page's
+    bytes, so that a kept page copied under another key's name is not that key's page."""
+    if page_sha256 is None:
+        return None
+    return hashlib.sha256(f"{key}\0{page_sha256}".encode("ascii")).hexdigest()
 
-    The SHA-256 in the name is the page's as MkDocs wrote it; a kept page is served only if its
-    bytes still have it (:meth:`check`): a page damaged in the cache, or edited in a published
-    site (kept pages are published as hard links: the same bytes), is rendered again."""
+
+class PageCache:
+    """Kept pages, one file per key, under ``cache_dir/pages/``: ``<key>-<digest>.html``.
+
+    The digest in the name is the SHA-256 of the key and of the page as MkDocs wrote it
+    (:func:`_bound_digest`); a kept page is served only if its bytes still give it (:meth:`check`):
+    a page damaged in the cache, edited in a published site (kept pages are published as hard
+    links: the same bytes), or copied from another key's file, is rendered again."""
 
     def __init__(self, cache_dir: Path):
         self.root = Path(cache_dir) / "pages"
@@ -185,7 +194,7 @@ class PageCache:
                  if key in self._known and key not in self._checked}
         found = sha256_many(paths.values())
         for key, path in paths.items():
-            self._checked[key] = found[path] == self._known[key]
+            self._checked[key] = _bound_digest(key, found[path]) == self._known[key]
 
     def get(self, key: str) -> Path | None:
         """The kept page of ``key`` if it is intact; a damaged one is deleted (rendered again)."""
@@ -223,7 +232,7 @@ class PageCache:
         if key in self._known:
             return
         try:
-            digest = file_sha256(page)
+            digest = _bound_digest(key, file_sha256(page))
             target = self._path(key, digest)
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")

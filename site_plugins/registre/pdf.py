@@ -56,7 +56,7 @@ from markupsafe import Markup
 from .atomic_write import write_atomic
 from .dates import format_date
 from .paths import cache_root
-from .hashing import content_hash, file_sha256, is_sha256, remember_sha256, sha256_many
+from .hashing import bytes_sha256, content_hash, file_sha256, is_sha256, remember_sha256, sha256_many
 from .lifecycle import is_online
 from .linker import link_or_copy
 from .model import Act
@@ -305,26 +305,43 @@ def _recorded_hash_path(pdf: Path) -> Path:
     return pdf.with_suffix(".sha256")
 
 
+def _recorded_hash_text(pdf: Path, sha256: str) -> bytes:
+    """What is written beside a stored PDF: its SHA-256, then the SHA-256 of its store key
+    (its name) and of that SHA-256, so that a PDF copied with its record under another key's
+    name (another act's HTML) is not taken for that key's PDF."""
+    bound = bytes_sha256(pdf.stem.encode("ascii") + b"\0" + sha256.encode("ascii"))
+    return f"{sha256} {bound}".encode("ascii")
+
+
 def _read_recorded_hash(pdf: Path) -> str | None:
-    """The SHA-256 recorded beside a stored PDF when it was rendered (None: none, or not a hash)."""
+    """The SHA-256 recorded beside a stored PDF when it was rendered (None: none, not a hash,
+    or recorded under another name)."""
     try:
         value = _recorded_hash_path(pdf).read_text(encoding="ascii").strip()
     except (OSError, ValueError):
         return None
-    return value if is_sha256(value) else None
+    sha256, _, _ = value.partition(" ")
+    return sha256 if is_sha256(sha256) and value.encode("ascii") == _recorded_hash_text(pdf, sha256) else None
 
 
 def _read_json_object(path: Path) -> dict:
+    """A table :func:`_write_json` wrote, if it still has the SHA-256 recorded on its first line;
+    else empty (edited, damaged or older: what it said is worked out again, never trusted)."""
     try:
-        data = json.loads(path.read_bytes())
+        recorded, _, text = path.read_bytes().partition(b"\n")
+        if recorded.decode("ascii") != bytes_sha256(text):
+            return {}
+        data = json.loads(text)
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def _write_json(path: Path, data: dict) -> None:
+    """``data`` as JSON after a first line holding its SHA-256 (see :func:`_read_json_object`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+    text = json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    write_atomic(path, bytes_sha256(text).encode("ascii") + b"\n" + text)
 
 
 class PdfError(RuntimeError):
@@ -488,7 +505,7 @@ class ActPdfs:
         stat = path.stat()
         if sha256 is None:  # just rendered: its hash recorded beside it too, should the index be lost
             sha256 = file_sha256(path)
-            write_atomic(_recorded_hash_path(path), sha256.encode("ascii"))
+            write_atomic(_recorded_hash_path(path), _recorded_hash_text(path, sha256))
         self._store_index[fingerprint] = [path.stem, stat.st_size, stat.st_mtime_ns, sha256]
         self._rendered_hashes[path.stem] = sha256
         self._index_changed = True

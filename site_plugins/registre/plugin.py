@@ -14,7 +14,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs import utils as mkdocs_utils
@@ -39,6 +38,7 @@ from .paths import cache_root
 from .pdf import pdfs_for
 from .register import Register, load_register
 from .search import SearchIndexer, indexer_for, search_fields
+from .template_cache import CheckedBytecodeCache
 
 log = logging.getLogger("mkdocs.plugins.registre")
 
@@ -334,7 +334,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
                               if file.dest_uri.startswith("actes/") and not file.dest_uri.endswith(".html")
                               and file.inclusion.is_included()}
         # Compiled templates kept between builds (Jinja compiles about fifty of them otherwise).
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self._bytecode_dir(config)))
+        env.bytecode_cache = CheckedBytecodeCache(str(self._bytecode_dir(config)))
         # Pagefind indexes each part of the search index as soon as its act pages are written.
         self.indexer = indexer_for(self.build_context(config))
         self._publish_kept(config)  # MkDocs has emptied site/: kept pages go in while it renders the others

@@ -12,12 +12,15 @@ from functools import cached_property
 
 from .config import RegistreConfig
 from .dates import format_date, format_date_long
-from .lifecycle import executory_date, is_online, last_day_of_recours, made_known, resultat
+from .lifecycle import changes_in_force, executory_date, is_online, last_day_of_recours, made_known, resultat
 from .model import Act, ActType, TransmissionStatus
 from .recours import mention
 from .register import CORRECTION_LABELS, Register
 
 KIND_VERBS = {"modifie": "Modifie", "abroge": "Abroge", "retire": "Retire", "rectifie": "Rectifie"}
+# A délibération the council rejected changes nothing: its page says what it proposed.
+REJECTED_VERBS = {"modifie": "Proposait de modifier", "abroge": "Proposait d'abroger",
+                  "retire": "Proposait de retirer", "rectifie": "Proposait de rectifier"}
 
 
 # On an act page, at most this many décisions of a donné acte are listed (all are on the séance page).
@@ -172,18 +175,18 @@ class ActView:
 
     @property
     def changed_by(self) -> list[tuple[str, "ActView"]]:
-        """[(label "Abrogé par", later act view)] for later acts online."""
+        """[(label "Abrogé par", later act view)] for later acts online and executory."""
         result = []
         for kind, later in self.register.changed_by.get(self.act.identifier, ()):
-            if is_online(later, self.register.today):
+            if changes_in_force(later, self.register.today):
                 result.append((CORRECTION_LABELS[kind][1], ActView(later, self.register)))
         return result
 
     @property
     def changes(self) -> list[tuple[str, "ActView | None", str]]:
-        """[(verb, earlier act view or None, identifier)] this act changes."""
+        """[(verb, earlier act view or None, identifier)] this act changes (or, rejected, would have)."""
         result = []
-        for kind, verb in KIND_VERBS.items():
+        for kind, verb in (REJECTED_VERBS if self.rejected else KIND_VERBS).items():
             for ident in getattr(self.act, kind):
                 target = self.register.by_id.get(ident)
                 result.append((verb, ActView(target, self.register) if target else None, ident))

@@ -23,7 +23,7 @@ from .diagnostics import Diagnostic, error, has_errors, warning
 from .donne_acte import DonneActeReport, donne_acte_report
 from .frontmatter import FrontMatterError, read_source
 from .ledger import LEDGER_NAME
-from .lifecycle import is_online, is_rejected
+from .lifecycle import changes_in_force, is_online, is_rejected
 from .model import Act, ActType
 from .schema import read_act
 
@@ -71,7 +71,8 @@ class Register:
 
     @cached_property
     def changed_by(self) -> dict[str, list[tuple[str, Act]]]:
-        """Earlier act id → [(correction kind, later act)] in date order."""
+        """Earlier act id → [(correction kind, later act)] in date order (whether each change has
+        taken effect: :func:`~registre.lifecycle.changes_in_force`)."""
         result: dict[str, list[tuple[str, Act]]] = {}
         for act in sorted(self.acts, key=lambda a: (a.date, a.identifier)):
             for kind in STATUS_ORDER:
@@ -79,13 +80,13 @@ class Register:
                     result.setdefault(target, []).append((kind, act))
         return result
 
-    def status(self, act: Act, *, online_only: bool = True) -> str:
+    def status(self, act: Act) -> str:
         """rejetée (a délibération the council rejected), else en vigueur, modifié, abrogé,
-        retiré or rectifié, from later acts."""
+        retiré or rectifié, from later acts online and executory."""
         if act.type is ActType.DELIBERATION and is_rejected(act):
             return REJECTED
         kinds = {kind for kind, later in self.changed_by.get(act.identifier, ())
-                 if not online_only or is_online(later, self.today)}
+                 if changes_in_force(later, self.today)}
         for kind in STATUS_ORDER:
             if kind in kinds:
                 return CORRECTION_LABELS[kind][0]

@@ -225,7 +225,7 @@ def _index_part(site_dir: Path, part: SearchPart, target: Path, ui_dir: Path) ->
             seal_tree(ui_dir)
         for name in UI_FILES:
             (output / name).unlink(missing_ok=True)
-        seal_tree(output)
+        seal_tree(output, target.name)
         if target.exists():
             shutil.rmtree(target)
         os.replace(output, target)

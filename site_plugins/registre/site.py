@@ -8,6 +8,7 @@ The MkDocs plugin only hands them to MkDocs.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import defaultdict
@@ -70,8 +71,8 @@ class GeneratedPage:
 
     def markdown(self) -> str:
         meta = {"title": plain_title(self.title), "template": self.template}
-        if self.description:
-            meta["description"] = plain_title(self.description)
+        if self.description:  # Material writes it unescaped in <meta name="description" content="…">
+            meta["description"] = html.escape(" ".join(self.description.split()), quote=True)
         return "---\n" + "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()) \
             + "\n---\n\n" + (self.body() if callable(self.body) else self.body)
 

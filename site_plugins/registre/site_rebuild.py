@@ -13,9 +13,14 @@ styles, page fragments (what search results show) and word index come out
 the same and are compared byte for byte, but it writes the entries of its
 filter files in a different order at each run, and names those files (and
 the files listing them: ``*.pf_meta``, ``pagefind-entry.json``) after their
-bytes.  Those are compared by content: the filter files of a folder as a set
-of their sorted uncompressed bytes, ``pagefind-entry.json`` without the
-hashes, the ``*.pf_meta`` file by its uncompressed size.
+bytes.  Those are compared by what they say, decoded (Pagefind writes them as
+gzipped CBOR): a filter file as its name and its set of (value, pages); a
+``*.pf_meta`` file as its whole content, each filter file it names replaced by
+what that file says; ``pagefind-entry.json`` likewise, the meta file it names
+replaced by what it says.  Only the order of the filter entries and the file
+names made from them are left out: a value moved to other pages, a page
+pointed at another fragment, a filter file swapped for another is a
+difference.
 """
 
 from __future__ import annotations
@@ -71,23 +76,107 @@ def _by_content(rel: str) -> str | None:
     return None
 
 
+PAGEFIND_HEADER = b"pagefind_dcd"
+
+
+class _CborError(ValueError):
+    pass
+
+
+def _cbor(data: bytes, at: int = 0):
+    """(value, next offset) of the CBOR item at ``at``: the subset Pagefind writes (integers,
+    strings, arrays, maps, simple values); lists come back as tuples, maps as sorted tuples."""
+    if at >= len(data):
+        raise _CborError("truncated")
+    major, info = data[at] >> 5, data[at] & 0x1F
+    at += 1
+    if info < 24:
+        argument = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        if at + size > len(data):
+            raise _CborError("truncated")
+        argument, at = int.from_bytes(data[at:at + size], "big"), at + size
+    else:
+        raise _CborError("indefinite length")
+    if major == 0:
+        return argument, at
+    if major == 1:
+        return -1 - argument, at
+    if major in (2, 3):
+        if at + argument > len(data):
+            raise _CborError("truncated")
+        chunk = data[at:at + argument]
+        return (chunk if major == 2 else chunk.decode("utf-8")), at + argument
+    if major in (4, 5):
+        if argument > len(data):
+            raise _CborError("too long")
+        items = []
+        for _ in range(argument * (2 if major == 5 else 1)):
+            item, at = _cbor(data, at)
+            items.append(item)
+        if major == 5:
+            return tuple(sorted(zip(items[::2], items[1::2]), key=repr)), at
+        return tuple(items), at
+    if major == 7 and info in (20, 21, 22):
+        return (False, True, None)[info - 20], at
+    raise _CborError(f"major type {major}")
+
+
+def _pagefind_value(path: Path):
+    """What a Pagefind binary file says (gzipped « pagefind_dcd » + CBOR), or its raw bytes."""
+    try:
+        raw = path.read_bytes()
+    except (OSError, ValueError):  # ValueError: a name holding a NUL, read from an edited file
+        return ("absent", path.name)
+    try:
+        data = gzip.decompress(raw)
+        if not data.startswith(PAGEFIND_HEADER):
+            raise _CborError("header")
+        value, end = _cbor(data, len(PAGEFIND_HEADER))
+        if end != len(data):
+            raise _CborError("trailing bytes")
+        return value
+    except (OSError, EOFError, UnicodeDecodeError, RecursionError, _CborError):
+        return ("illisible", raw)
+
+
+def _filter_value(path: Path):
+    """A filter file: (filter name, its (value, sorted pages) entries in any order)."""
+    value = _pagefind_value(path)
+    try:
+        name, entries = value
+        return ("filtre", name, tuple(sorted(((entry[0], tuple(sorted(entry[1], key=repr))) for entry in entries),
+                                             key=repr)))
+    except (TypeError, ValueError, IndexError):
+        return value
+
+
+def _meta_value(path: Path):
+    """A ``*.pf_meta`` file, each filter file it names replaced by what that file says."""
+    value = _pagefind_value(path)
+    try:
+        version, pages, chunks, filters, *rest = value
+        named = tuple(sorted(((name, _filter_value(path.parent / "filter" / f"{hash_}.pf_filter"))
+                              for name, hash_ in filters), key=repr))
+    except (TypeError, ValueError):
+        return value
+    return ("meta", version, pages, chunks, named, tuple(rest))
+
+
 def _content_key(path: Path) -> bytes:
-    data = path.read_bytes()
     if path.name == "pagefind-entry.json":
+        data = path.read_bytes()
         try:
             entry = json.loads(data)
             for language in entry.get("languages", {}).values():
-                language.pop("hash", None)
+                language["hash"] = repr(_meta_value(path.parent / f"pagefind.{language.get('hash')}.pf_meta"))
             return json.dumps(entry, sort_keys=True).encode("utf-8")
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, TypeError, OSError):
             return data
-    try:
-        data = gzip.decompress(data)
-    except (OSError, EOFError):
-        return data
-    if path.name.endswith(".pf_meta"):  # it names the filter files: only its size is stable
-        return len(data).to_bytes(8, "big")
-    return bytes(sorted(data))
+    if path.name.endswith(".pf_meta"):
+        return repr(_meta_value(path)).encode("utf-8")
+    return repr(_filter_value(path)).encode("utf-8")
 
 
 def compare_sites(expected: Path, actual: Path) -> Comparison:

@@ -18,7 +18,7 @@ import gzip
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .lifecycle import is_online
+from .lifecycle import changes_in_force, executory_date
 from .model import Act
 from .outputs import BuildContext
 from .presentation import act_url
@@ -61,11 +61,11 @@ def split_sitemap(site_dir: Path, base_url: str, max_urls: int = MAX_URLS) -> in
 
 def act_lastmod(register: Register, act: Act) -> str:
     """When the act's page last changed in substance: it went online, or a later act
-    online changed it (modified, abrogated…)."""
+    changed it (modified, abrogated…) by becoming executory."""
     days = [act.publication or act.date]
     for _, later in register.changed_by.get(act.identifier, ()):
-        if is_online(later, register.today):
-            days.append(later.publication or later.date)
+        if changes_in_force(later, register.today):
+            days.append(executory_date(later))
     return max(days).isoformat()
 
 
