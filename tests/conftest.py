@@ -115,6 +115,18 @@ class Project:
             else (self.site / uri).read_text(encoding="utf-8")
 
 
+def private_copy(template: "Project", folder: Path) -> "Project":
+    """A private copy of a register built once for a module, free to modify (hard links of a
+    build's cache kept as links: ``symlinks=True`` keeps symbolic ones as they are)."""
+    shutil.copytree(template.root, folder, symlinks=True)
+    return Project.existing(folder)
+
+
+def assert_ok(result: subprocess.CompletedProcess) -> None:
+    """A command that must succeed; its whole output otherwise."""
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def _env() -> dict:
     env = dict(os.environ)
     env["NO_MKDOCS_2_WARNING"] = "1"

@@ -7,12 +7,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import VALID_DECISION, Project
+from conftest import Project, VALID_DECISION, assert_ok, private_copy
 from test_rules import delib
 from test_site import text_of
 
@@ -56,15 +55,13 @@ def published(tmp_path_factory) -> Project:
     proj = Project(tmp_path_factory.mktemp("published") / "registre")
     proj.add(ACT, VALID_DECISION)
     result = proj.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     return proj
 
 
 @pytest.fixture
 def register(published, tmp_path) -> Project:
-    root = tmp_path / "registre"
-    shutil.copytree(published.root, root, symlinks=True)
-    return Project.existing(root)
+    return private_copy(published, tmp_path / "registre")
 
 
 def _symlinked_annex(proj: Project) -> None:
@@ -249,9 +246,9 @@ def test_bom_and_crlf_are_accepted(project):
     project.add_bytes(ACT, data)
     project.add_bytes("2025/deliberation-2025-1.md", delib(1, "2025-07-03").replace("\n", "\r").encode("utf-8"))
     check = project.registre("check")
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_ok(check)
     build = project.build()
-    assert build.returncode == 0, build.stdout + build.stderr
+    assert_ok(build)
     page = text_of(project.page("actes/decision-2025-11"))
     assert "Convention ENT-école 2025-2026" in page and "Article 1 : de conclure une convention" in page
     assert "\ufeff" not in project.page("actes/decision-2025-11")
@@ -263,7 +260,7 @@ def test_yaml_11_values_stay_text(project):
     text = text.replace("nom: PASCAL", "nom: No").replace("qualite: Maire", "qualite: 1e3")
     project.add(ACT, text)
     check = project.registre("check")
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_ok(check)
     assert project.build().returncode == 0
     page = project.page("actes/decision-2025-11")
     assert '<p class="registre-act__objet">2025-05-30</p>' in page
@@ -282,9 +279,9 @@ def test_legal_markup_characters_are_escaped_in_every_built_file(project):
                 delib(1, "2025-07-03", extra="donne_acte: [decision-2025-11]\n")
                 .replace("objet: Tarifs de la cantine scolaire", "objet: '" + LEGAL.replace("'", "''") + "'"))
     check = project.registre("check")
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_ok(check)
     build = project.build("--strict")
-    assert build.returncode == 0, build.stdout + build.stderr
+    assert_ok(build)
     page = project.page("actes/decision-2025-11")
     assert "Tarifs &#34;été&#34; &amp; hiver &lt; 10 € et &gt; 5 €" in page or \
         "Tarifs &quot;été&quot; &amp; hiver &lt; 10 € et &gt; 5 €" in page

@@ -14,22 +14,20 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, VALID_DECISION, Project, _env, copy_demo
+from conftest import Project, ROOT, VALID_DECISION, _env, assert_ok, copy_demo, private_copy
 
 
 @pytest.fixture(scope="module")
 def built_template(tmp_path_factory) -> Project:
     proj = copy_demo(tmp_path_factory.mktemp("safety") / "demo")
     result = proj.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     return proj
 
 
 @pytest.fixture
 def built(built_template, tmp_path) -> Project:
-    root = tmp_path / "demo"
-    shutil.copytree(built_template.root, root, symlinks=True)
-    return Project.existing(root)
+    return private_copy(built_template, tmp_path / "demo")
 
 
 def snapshot(site: Path) -> dict[str, str]:
@@ -69,7 +67,7 @@ def test_crash_midway_keeps_the_previous_complete_site(built):
     assert "le site précédent est conservé tel quel" in result.stderr
     no_leftovers(built)
     ok = built.build()
-    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert_ok(ok)
     assert (built.site / "actes/decision-2025-14/index.html").is_file()
     no_leftovers(built)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Project, copy_demo
+from conftest import Project, assert_ok, copy_demo, private_copy
 
 CACHE = ".cache/registre"
 PDF = "actes/decision-2025-12/decision-2025-12.pdf"
@@ -22,18 +22,16 @@ def built_template(tmp_path_factory) -> Project:
     proj = copy_demo(tmp_path_factory.mktemp("cache") / "demo")
     (proj.root / "acts/registre.lock").unlink(missing_ok=True)
     result = proj.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     return proj
 
 
 @pytest.fixture
 def built(built_template, tmp_path) -> Project:
     """A private copy, with the site's files hard-linked to the cache as a build leaves them."""
-    root = tmp_path / "demo"
-    shutil.copytree(built_template.root, root, symlinks=True)
-    proj = Project.existing(root)
+    proj = private_copy(built_template, tmp_path / "demo")
     result = proj.build()  # warm: kept pages and PDFs published as hard links again
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     return proj
 
 
@@ -48,10 +46,10 @@ def test_pdf_flipped_in_the_site_is_rendered_again_not_republished_nor_sealed(bu
     good = (built.site / PDF).read_bytes()
     flip(built.site / PDF)
     result = built.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     assert (built.site / PDF).read_bytes() == good
     seal = built.registre("seal")
-    assert seal.returncode == 0, seal.stdout + seal.stderr
+    assert_ok(seal)
     import hashlib
 
     ledger = (built.root / "acts/registre.lock").read_text(encoding="utf-8")
@@ -65,7 +63,7 @@ def test_pdf_flipped_in_the_site_is_not_sealed_before_a_build(built):
     flip(built.site / PDF)
     bad = hashlib.sha256((built.site / PDF).read_bytes()).hexdigest()
     seal = built.registre("seal")
-    assert seal.returncode == 0, seal.stdout + seal.stderr
+    assert_ok(seal)
     ledger = (built.root / "acts/registre.lock").read_text(encoding="utf-8")
     assert good in ledger and bad not in ledger
 
@@ -91,7 +89,7 @@ def test_kept_page_truncated_in_the_cache_is_rendered_again(built):
         handle.truncate(len(good) // 3)
     shutil.rmtree(built.site)
     result = built.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     assert (built.site / PAGE).read_bytes() == good
     assert "pages d'actes : 11 reprises du cache, 1 à construire" in result.stdout + result.stderr
 
@@ -129,13 +127,13 @@ def test_search_part_edited_in_the_cache_is_indexed_again(built):
     entry = next(cache.rglob("pagefind-entry.json"))
     entry.write_text('{"version":"piege"}', encoding="utf-8")
     result = built.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     assert "1 parties, 1 indexées, 0 reprises du cache" in result.stdout + result.stderr
     assert "piege" not in (built.site / "pagefind/2025-1/pagefind-entry.json").read_text(encoding="utf-8")
     ui = next(cache.rglob("pagefind-ui.js"))
     ui.write_text("alert(1)", encoding="utf-8")
     result = built.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     assert "alert(1)" not in (built.site / "pagefind/pagefind-ui.js").read_text(encoding="utf-8")
 
 
@@ -152,7 +150,7 @@ def test_compiled_template_edited_in_the_cache_is_compiled_again(built):
             edited.append(path)
     assert edited
     result = built.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     assert (built.site / "index.html").read_bytes() == good
     assert not [p for p in built.site.rglob("*.html") if b"cOntenu" in p.read_bytes()]
     assert not [p for p in (built.root / CACHE / "jinja").iterdir() if b"cOntenu" in p.read_bytes()]
@@ -176,11 +174,11 @@ def test_pdf_store_index_with_two_entries_swapped_publishes_each_act_its_own_pdf
     entries[one], entries[two] = entries[two], entries[one]
     index.write_bytes(first + json.dumps(entries, sort_keys=True, separators=(",", ":")).encode("utf-8"))
     result = built.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     assert {p.relative_to(built.site): p.read_bytes() for p in built.site.glob("actes/*/*.pdf")} == before
     index.write_bytes(first + json.dumps(entries, sort_keys=True, separators=(",", ":")).encode("utf-8"))
     seal = built.registre("seal")
-    assert seal.returncode == 0, seal.stdout + seal.stderr
+    assert_ok(seal)
     sealed = {record["publie"]: record["sha256"] for line in (built.root / "acts/registre.lock").read_text().splitlines()
               for record in json.loads(line)["fichiers"] if record.get("role") == "pdf"}
     assert sealed == {str(rel): hashlib.sha256(data).hexdigest() for rel, data in before.items()}
@@ -203,7 +201,7 @@ def test_edited_file_hash_table_never_reaches_the_page_the_pdf_or_the_seal(proje
     entries = {key: [value[0], value[1], forged] for key, value in entries.items()}
     table.write_bytes(first + json.dumps(entries, sort_keys=True, separators=(",", ":")).encode("utf-8"))
     result = project.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     page = project.page("actes/decision-2025-11")
     assert digest in page and forged not in page
     assert forged not in "".join(p.read_text(encoding="utf-8") for p in project.site.glob("verifier/**/*.json"))
@@ -213,7 +211,7 @@ def test_edited_file_hash_table_never_reaches_the_page_the_pdf_or_the_seal(proje
     text = "".join(page.extract_text() for page in pdf.pages).replace(" ", "").replace("\n", "")
     assert digest in text and forged not in text
     seal = project.registre("seal")
-    assert seal.returncode == 0, seal.stdout + seal.stderr
+    assert_ok(seal)
     assert forged not in (project.root / "acts/registre.lock").read_text(encoding="utf-8")
 
 
@@ -229,7 +227,7 @@ def test_kept_page_copied_under_another_acts_key_is_rendered_again(built):
     shutil.copyfile(theirs, copied)
     shutil.rmtree(built.site)
     result = built.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     assert (built.site / PAGE).read_bytes() == good
     assert (built.site / other).read_bytes() == other_page
 
@@ -247,7 +245,7 @@ def test_stored_pdf_copied_with_its_record_under_another_key_is_rendered_again(b
     (store / "index.json").unlink()
     shutil.rmtree(built.site)
     result = built.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     assert (built.site / PDF).read_bytes() == good
     assert (built.site / other).read_bytes() == other_pdf
 
@@ -268,6 +266,6 @@ def test_search_part_copied_under_the_name_of_a_newer_one_is_indexed_again(built
     shutil.rmtree(current)
     shutil.copytree(tmp_path / "ancien", current)
     result = built.build()
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     fragments = [gzip.decompress(p.read_bytes()) for p in (built.site / "pagefind/2025-1/fragment").iterdir()]
     assert any(b"Zorglub" in fragment for fragment in fragments)

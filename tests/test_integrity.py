@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_TODAY, MKDOCS_YML, VALID_DECISION, Project, copy_demo
+from conftest import DEMO_TODAY, MKDOCS_YML, Project, VALID_DECISION, assert_ok, copy_demo, private_copy
 from test_site import text_of
 
 LEDGER = "acts/registre.lock"
@@ -71,18 +71,16 @@ def sealed_template(tmp_path_factory) -> Project:
     (proj.root / PDF_ANNEX).write_bytes(PDF_BYTES)
     assert not (proj.root / LEDGER).exists()
     seal = proj.registre("seal")
-    assert seal.returncode == 0, seal.stdout + seal.stderr
+    assert_ok(seal)
     build = proj.build()
-    assert build.returncode == 0, build.stdout + build.stderr
+    assert_ok(build)
     return proj
 
 
 @pytest.fixture
 def sealed(sealed_template, tmp_path) -> Project:
     """A private copy of the sealed, built demo (PDF cache included)."""
-    root = tmp_path / "demo"
-    shutil.copytree(sealed_template.root, root, symlinks=True)
-    return Project.existing(root)
+    return private_copy(sealed_template, tmp_path / "demo")
 
 
 # -- the seal --------------------------------------------------------------------------
@@ -307,12 +305,12 @@ def test_transmission_ar_added_to_sealed_act_passes(sealed_template, tmp_path):
     # the accusé de réception comes back: the act gets its date and AR
     path.write_text(set_block(pending, "transmission", transmitted), encoding="utf-8")
     check = proj.registre("check", "acts")
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_ok(check)
     assert "erreur:" not in check.stdout
     assert re.search(r"decision-2025-12\.md:\d+: avertissement: acte scellé decision-2025-12 : la transmission "
                      r"complété\(e\) mais pas encore scellé\(e\)", check.stdout), check.stdout
     build = proj.build()
-    assert build.returncode == 0, build.stdout + build.stderr
+    assert_ok(build)
     assert "066-216602284-20250616-DEC2025_12-AU" in proj.page("actes/decision-2025-12")
 
     count = len(ledger_lines(proj))
@@ -427,7 +425,7 @@ def test_malformed_ledger_line_is_reported(sealed):
 
 def test_verify_built_site(sealed):
     ok = sealed.registre("verify", "site")
-    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert_ok(ok)
     assert ": erreur:" not in ok.stdout
     # The generated PDFs are sealed too: nothing published is left unsealed.
     assert "0 erreur(s), 0 avertissement(s)" in ok.stdout + ok.stderr
@@ -469,7 +467,7 @@ def test_verify_without_repository_uses_published_copy(sealed, tmp_path):
     shutil.copytree(sealed.site, site)
     result = subprocess.run(["python", "-m", "registre.cli", "verify", str(site)], cwd=tmp_path, capture_output=True,
                             text=True, env=__import__("conftest")._env())
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     assert "vérification avec la copie publiée" in result.stderr
 
 
@@ -553,7 +551,7 @@ def _two_years(project: Project) -> Project:
     project.add("2025/deliberation-2025-1.md", delib(1, "2025-04-10"))
     project.add("2025/decision-2025-11.md", VALID_DECISION)
     seal = project.registre("seal")
-    assert seal.returncode == 0, seal.stdout + seal.stderr
+    assert_ok(seal)
     return project
 
 
@@ -566,7 +564,7 @@ def _only_years(project: Project, years: str) -> None:
 def test_year_builds_write_their_shards_and_merge_into_the_full_build(project, tmp_path):
     proj = _two_years(project)
     full = proj.build()
-    assert full.returncode == 0, full.stdout + full.stderr
+    assert_ok(full)
     assert sorted(p.name for p in (proj.site / SHARDS).iterdir()) == ["2024", "2025"]
     annex = hashlib.sha256(ANNEX_2024).hexdigest()
     found = shard_table(proj.site, 2024, annex)[annex]
@@ -583,7 +581,7 @@ def test_year_builds_write_their_shards_and_merge_into_the_full_build(project, t
         _only_years(proj, year)
         site = tmp_path / f"site-{year}"
         build = proj.build("--site-dir", str(site))
-        assert build.returncode == 0, build.stdout + build.stderr
+        assert_ok(build)
         assert [p.name for p in (site / SHARDS).iterdir()] == [year]  # only the year built
         assert (site / "verifier/integrite.json").read_bytes() == (proj.site / "verifier/integrite.json").read_bytes()
         shutil.copytree(site, merged, dirs_exist_ok=True)
@@ -598,7 +596,7 @@ def test_rebuild_removes_stale_shards_of_the_years_built_only(project):
 
     proj = _two_years(project)
     build = proj.build()
-    assert build.returncode == 0, build.stdout + build.stderr
+    assert_ok(build)
     root = proj.site / SHARDS
     kept = sorted(root.glob("202[45]/*.json"))
     before = {p: p.stat().st_mtime_ns for p in kept}
@@ -643,7 +641,7 @@ def test_files_the_build_knows_are_those_a_walk_of_the_act_folders_finds(project
     (proj.root / "docs/actes/deliberation-2025-1/brouillon.txt").write_text("Brouillon.\n", encoding="utf-8")
     proj.write_config(MKDOCS_YML.format(today=DEMO_TODAY) + "exclude_docs: |\n  brouillon.txt\n")
     build = proj.build()
-    assert build.returncode == 0, build.stdout + build.stderr
+    assert_ok(build)
     notice = hashlib.sha256(b"Notice.\n").hexdigest()
     assert shard_table(proj.site, 2025, notice)[notice][0]["fichier"] == "actes/deliberation-2025-1/notice.txt"
     assert not (proj.site / "actes/deliberation-2025-1/brouillon.txt").exists()
@@ -797,9 +795,9 @@ def test_correction_acts_give_the_status_of_earlier_acts(project):
     for numero, text in acts.items():
         project.add(f"2025/decision-2025-{numero}.md", text)
     check = project.registre("check", "acts")
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_ok(check)
     build = project.build()
-    assert build.returncode == 0, build.stdout + build.stderr
+    assert_ok(build)
 
     def status(numero: int) -> str:
         page = project.page(f"actes/decision-2025-{numero}")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import VALID_DECISION, Project, _env, copy_demo
+from conftest import Project, VALID_DECISION, _env, assert_ok, copy_demo, private_copy
 
 LEDGER = "acts/registre.lock"
 
@@ -21,17 +21,15 @@ def verified_template(tmp_path_factory) -> Project:
     proj = copy_demo(tmp_path_factory.mktemp("verify") / "demo")
     (proj.root / LEDGER).unlink(missing_ok=True)
     seal = proj.registre("seal")
-    assert seal.returncode == 0, seal.stdout + seal.stderr
+    assert_ok(seal)
     build = proj.build()
-    assert build.returncode == 0, build.stdout + build.stderr
+    assert_ok(build)
     return proj
 
 
 @pytest.fixture
 def verified(verified_template, tmp_path) -> Project:
-    root = tmp_path / "demo"
-    shutil.copytree(verified_template.root, root, symlinks=True)
-    return Project.existing(root)
+    return private_copy(verified_template, tmp_path / "demo")
 
 
 def flip_byte(path: Path, offset: int | None = None) -> None:
@@ -195,13 +193,13 @@ def test_verify_builds_with_the_date_the_site_was_built_with(verified):
     env = {**_env(), "REGISTRE_DATE": "2025-12-15"}
     build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean"], cwd=verified.root,
                            capture_output=True, text=True, env=env)
-    assert build.returncode == 0, build.stdout + build.stderr
+    assert_ok(build)
     index = json.loads((verified.site / "verifier/integrite.json").read_text(encoding="utf-8"))
     assert index["date"] == "2025-12-15"
     env["REGISTRE_DATE"] = "2026-03-01"  # months later: acts would have changed status
     result = subprocess.run([sys.executable, "-m", "registre.cli", "verify", "site"], cwd=verified.root,
                             capture_output=True, text=True, env=env)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
 
 
 def test_cold_builds_are_byte_identical_in_any_folder(verified, tmp_path):
@@ -230,7 +228,7 @@ def _add_act_and_seal(proj: Project) -> None:
     new.write_text((proj.acts / "2025/decision-2025-13.md").read_text(encoding="utf-8")
                    .replace("numero: 13", "numero: 14"), encoding="utf-8")
     seal = proj.registre("seal")
-    assert seal.returncode == 0, seal.stdout + seal.stderr
+    assert_ok(seal)
 
 
 def test_head_hash_is_published_on_the_site(verified):
@@ -253,7 +251,7 @@ def test_earlier_site_extended_verifies(verified, tmp_path):
     assert verified.build().returncode == 0
     for option in (("--avant", str(earlier)), ("--tete", head)):
         result = verified.registre("verify", "site", *option)
-        assert result.returncode == 0, result.stdout + result.stderr
+        assert_ok(result)
 
 
 def test_rewritten_history_fails_against_an_earlier_site(verified, tmp_path):
@@ -267,7 +265,7 @@ def test_rewritten_history_fails_against_an_earlier_site(verified, tmp_path):
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace('date_reference: "2025-12-15"', 'date_reference: "2025-12-16"'), encoding="utf-8")
     seal = verified.registre("seal")
-    assert seal.returncode == 0, seal.stdout + seal.stderr
+    assert_ok(seal)
     config.write_text(text, encoding="utf-8")
     assert verified.build().returncode == 0
     plain = verified.registre("verify", "site")
@@ -298,7 +296,7 @@ def test_shallow_clone_check_warns_it_cannot_see_a_rewrite(verified, tmp_path):
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{verified.root}", str(clone))
     result = subprocess.run([sys.executable, "-m", "registre.cli", "check", "acts"], cwd=clone, capture_output=True,
                             text=True, env=_env())
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_ok(result)
     assert ("acts/registre.lock:1: avertissement: historique git incomplet (clone superficiel, « git clone "
             "--depth 1 ») : impossible de vérifier que le registre scellé n'a pas été réécrit") in result.stdout, \
         result.stdout
