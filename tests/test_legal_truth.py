@@ -495,10 +495,18 @@ def test_an_abrogation_awaiting_its_transmission_has_not_taken_effect(project):
     project.add("2025/deliberation-2025-2.md", pending)
     register, found = statuses(project)
     assert found["deliberation-2025-1"] == ("adoptée", "en vigueur")
+    # Not executory, so not « en vigueur » itself: its status says so everywhere.
+    assert found["deliberation-2025-2"] == ("adoptée", "non exécutoire")
     result = project.build()
     assert result.returncode == 0, result.stdout + result.stderr
     page = flat(html.unescape(re.sub(r"<[^>]+>", " ", project.page("actes/deliberation-2025-1"))))
     assert "Statut en vigueur" in page and "Abrogé par" not in page
+    page = flat(html.unescape(re.sub(r"<[^>]+>", " ", project.page("actes/deliberation-2025-2"))))
+    assert "Statut non exécutoire" in page and "Statut en vigueur" not in page
+    listing = flat(html.unescape(re.sub(r"<[^>]+>", " ", project.page("registre/2025/deliberation"))))
+    assert listing.count("en vigueur") == 1 and listing.count("non exécutoire") == 1
+    assert '"statut":"non exécutoire"' in (project.site / "donnees" / "actes.json").read_text(encoding="utf-8") \
+        .replace(": ", ":")
     project.add("2025/deliberation-2025-2.md", deliberation(2, pour=9, contre=3, objet="Abrogation des tarifs")
                 .replace("publication:", "abroge: [deliberation-2025-1]\npublication:"))
     register, found = statuses(project)

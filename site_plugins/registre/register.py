@@ -23,7 +23,7 @@ from .diagnostics import Diagnostic, error, has_errors, warning
 from .donne_acte import DonneActeReport, donne_acte_report
 from .frontmatter import FrontMatterError, read_source
 from .ledger import LEDGER_NAME
-from .lifecycle import changes_in_force, is_online, is_rejected
+from .lifecycle import changes_in_force, executory_date, is_online, is_rejected
 from .model import Act, ActType
 from .schema import read_act
 
@@ -34,6 +34,8 @@ CORRECTION_LABELS = {
     "rectifie": ("rectifié", "Rectifié par"),
 }
 REJECTED = "rejetée"
+# Published but not executory yet (transmission to the préfet awaited, L2131-1 CGCT): in force it is not.
+NOT_EXECUTORY = "non exécutoire"
 # The strongest change decides the status of the earlier act.
 STATUS_ORDER = ("retire", "abroge", "modifie", "rectifie")
 
@@ -81,10 +83,12 @@ class Register:
         return result
 
     def status(self, act: Act) -> str:
-        """rejetée (a délibération the council rejected), else en vigueur, modifié, abrogé,
+        """rejetée (a délibération the council rejected), non exécutoire (awaiting its transmission), else en vigueur, modifié, abrogé,
         retiré or rectifié, from later acts online and executory."""
         if act.type is ActType.DELIBERATION and is_rejected(act):
             return REJECTED
+        if executory_date(act) is None:
+            return NOT_EXECUTORY
         kinds = {kind for kind, later in self.changed_by.get(act.identifier, ())
                  if changes_in_force(later, self.today)}
         for kind in STATUS_ORDER:
