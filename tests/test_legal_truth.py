@@ -278,6 +278,52 @@ def site_texts(site):
         yield path.relative_to(site).as_posix(), data.decode("utf-8", "replace")
 
 
+def broken_links(site, site_url):
+    """{link: [pages]} for every href/src of every HTML page of the site (and every address of the
+    site in its feeds, sitemap and exports) that leads to no file of the built site."""
+    from html.parser import HTMLParser
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.found = []
+
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if name in ("href", "src") and value:
+                    self.found.append(value)
+                elif name == "srcset" and value:
+                    self.found.extend(part.split()[0] for part in value.split(",") if part.strip())
+
+    broken = {}
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        rel = path.relative_to(site).as_posix()
+        if path.suffix == ".html":
+            parser = Links()
+            parser.feed(path.read_text(encoding="utf-8"))
+            links = parser.found
+        elif path.suffix in (".xml", ".json", ".ics", ".csv", ".txt"):
+            text = path.read_text(encoding="utf-8")
+            if path.suffix == ".ics":
+                text = text.replace("\n ", "")  # folded lines joined (newlines read as "\n")
+            links = re.findall(re.escape(site_url) + r"[^\s\"'<>\\,;]*", text)
+        else:
+            continue
+        for link in links:
+            if "{{" in link:  # a Pagefind UI template, filled in the browser
+                continue
+            url = urlsplit(urljoin(site_url + rel, link))
+            if url.scheme not in ("http", "https") or not (url.scheme + "://" + url.netloc + "/") == site_url:
+                continue
+            target = site / unquote(url.path)[len(urlsplit(site_url).path):]
+            if url.path.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.setdefault(link, []).append(rel)
+    return broken
+
+
 def test_a_scheduled_act_appears_nowhere_before_its_date(demo):
     add_scheduled(demo)
     result = demo.build()
@@ -304,6 +350,8 @@ def test_a_scheduled_act_appears_nowhere_before_its_date(demo):
     page15 = demo.page("actes/decision-2025-15")
     assert "actes/decision-2025-14" not in page15
     assert f"Décision du maire n°14/2025 du 1er décembre 2025 ({PLANNED})" in re.sub(r"\s+", " ", page15)
+    # No page, feed, sitemap or export links to a page or file the site does not have.
+    assert broken_links(demo.site, "https://registre.example.org/") == {}
 
 
 def test_a_scheduled_act_is_everywhere_once_its_date_has_come(demo):
