@@ -35,7 +35,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from ..config import ConfigError, clock_today
+from ..config import ConfigError, RegistreConfig, clock_today
 from ..diagnostics import Diagnostic, error, format_text, has_errors, summary, warning
 from ..hashing import bytes_sha256, file_sha256, is_sha256
 from ..ledger import LEDGER_NAME, Ledger, read_ledger, split_lines
@@ -66,16 +66,15 @@ def _reference(args: argparse.Namespace) -> Path | None:
     if args.scelle:
         return args.scelle
     project = _project(args)
-    return project[1] / LEDGER_NAME if project else None
+    return project[2] / LEDGER_NAME if project else None
 
 
-def _project(args: argparse.Namespace) -> tuple[Path, Path] | None:
-    """(mkdocs.yml, acts folder) of the register, None outside one."""
+def _project(args: argparse.Namespace) -> tuple[RegistreConfig, Path, Path] | None:
+    """(config, mkdocs.yml, acts folder) of the register, None outside one."""
     try:
-        _, mkdocs_yml, acts_root = resolve(args)
+        return resolve(args)
     except ConfigError:
         return None
-    return mkdocs_yml, acts_root
 
 
 def site_date(site: Path) -> str | None:
@@ -88,8 +87,8 @@ def site_date(site: Path) -> str | None:
 
 
 def date_problems(site: Path) -> list[Diagnostic]:
-    """The date ``verifier/integrite.json`` records is the one the rebuild uses: it cannot be trusted
-    blindly.  An edited date would make verify compare the site with the register at another date and
+    """The date ``verifier/integrite.json`` records is the one the rebuild uses (when mkdocs.yml sets no
+    ``date_reference``): it cannot be trusted blindly.  An edited date would make verify compare the site with the register at another date and
     pass; it must at least lie between the last sealing the site publishes and today."""
     recorded = site_date(site)
     if recorded is None:
@@ -335,7 +334,6 @@ def run(args: argparse.Namespace) -> int:
     if args.tete or args.avant:
         head, where, problems = earlier_head(args)
         diags += problems + (check_extends(ledger, head, where) if head else [])
-    diags += date_problems(site)
     project = _project(args)
     if project is None:
         diags.append(warning(display_path(site), 1, "sans le dépôt du registre (mkdocs.yml), les fichiers du site "
@@ -344,7 +342,9 @@ def run(args: argparse.Namespace) -> int:
                              "lancez la commande depuis le dossier du registre, ou indiquez --config-file "
                              "mkdocs.yml.", "verify.no_rebuild"))
     else:
-        compared, count = compare_with_rebuild(site, project[0])
+        if project[0].today is None:  # else the rebuild uses mkdocs.yml's date_reference, not the site's
+            diags += date_problems(site)
+        compared, count = compare_with_rebuild(site, project[1])
         diags += compared
         checked = max(checked, count)
     if diags:
