@@ -202,6 +202,36 @@ def test_verify_builds_with_the_date_the_site_was_built_with(verified):
     assert_ok(result)
 
 
+@pytest.mark.parametrize("claimed, clock, said", [
+    ("2025-12-16", "2025-12-15", "le site dit avoir été construit le 16/12/2025, date qui n'est pas encore venue"),
+    ("2025-12-14", "2026-03-01", "le site dit avoir été construit le 14/12/2025, avant le scellement du "
+                                 "15/12/2025"),
+])
+def test_edited_build_date_is_an_error(verified, claimed, clock, said):
+    """verify rebuilds at the date the site records: an attacker who edits that date (and the one
+    actes.json repeats) gets a rebuild that matches, unless the date itself is checked. Sealed on
+    2025-12-15 (the demo's date), built that day: it cannot claim the 14th, nor a day still to come."""
+    config = verified.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace('      date_reference: "2025-12-15"\n', ""),
+                      encoding="utf-8")
+    env = {**_env(), "REGISTRE_DATE": "2025-12-15"}
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean"], cwd=verified.root,
+                           capture_output=True, text=True, env=env)
+    assert_ok(build)
+    for rel, before, after in (("verifier/integrite.json", '"date":"2025-12-15"', f'"date":"{claimed}"'),
+                               ("donnees/actes.json", '"date_reference": "2025-12-15"',
+                                f'"date_reference": "{claimed}"')):
+        path = verified.site / rel
+        text = path.read_text(encoding="utf-8")
+        assert before in text
+        path.write_text(text.replace(before, after), encoding="utf-8")
+    env["REGISTRE_DATE"] = clock
+    result = subprocess.run([sys.executable, "-m", "registre.cli", "verify", "site"], cwd=verified.root,
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"site/verifier/integrite.json:1: erreur: {said}" in result.stdout, result.stdout
+
+
 def test_cold_builds_are_byte_identical_in_any_folder(verified, tmp_path):
     from registre.site_rebuild import compare_sites, rebuild
 

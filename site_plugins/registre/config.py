@@ -75,10 +75,15 @@ class RegistreConfig:
         """Today for the build: config, then $REGISTRE_DATE, then the clock."""
         if self.today:
             return self.today
-        env = os.environ.get("REGISTRE_DATE")
-        if env:
-            return date.fromisoformat(env)
-        return date.today()
+        return clock_today()
+
+
+def clock_today() -> date:
+    """Today outside any configuration: $REGISTRE_DATE, then the clock."""
+    env = os.environ.get("REGISTRE_DATE")
+    if env:
+        return date.fromisoformat(env)
+    return date.today()
 
 
 def normalise_site_url(url: str | None) -> str:

@@ -32,9 +32,10 @@ import argparse
 import json
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
-from ..config import ConfigError
+from ..config import ConfigError, RegistreConfig, clock_today
 from ..diagnostics import Diagnostic, error, format_text, has_errors, summary, warning
 from ..hashing import bytes_sha256, file_sha256, is_sha256
 from ..ledger import LEDGER_NAME, Ledger, read_ledger, split_lines
@@ -65,16 +66,15 @@ def _reference(args: argparse.Namespace) -> Path | None:
     if args.scelle:
         return args.scelle
     project = _project(args)
-    return project[1] / LEDGER_NAME if project else None
+    return project[2] / LEDGER_NAME if project else None
 
 
-def _project(args: argparse.Namespace) -> tuple[Path, Path] | None:
-    """(mkdocs.yml, acts folder) of the register, None outside one."""
+def _project(args: argparse.Namespace) -> tuple[RegistreConfig, Path, Path] | None:
+    """(config, mkdocs.yml, acts folder) of the register, None outside one."""
     try:
-        _, mkdocs_yml, acts_root = resolve(args)
+        return resolve(args)
     except ConfigError:
         return None
-    return mkdocs_yml, acts_root
 
 
 def site_date(site: Path) -> str | None:
@@ -84,6 +84,43 @@ def site_date(site: Path) -> str | None:
     except (OSError, ValueError, AttributeError):
         return None
     return value if isinstance(value, str) else None
+
+
+def date_problems(site: Path) -> list[Diagnostic]:
+    """The date ``verifier/integrite.json`` records is the one the rebuild uses (when mkdocs.yml sets no
+    ``date_reference``): it cannot be trusted blindly.  An edited date would make verify compare the site with the register at another date and
+    pass; it must at least lie between the last sealing the site publishes and today."""
+    recorded = site_date(site)
+    if recorded is None:
+        return []  # the rebuild, at today's date, then differs from the site's own files
+    shown = display_path(site / INDEX_PATH)
+    fix = "reconstruisez le site (mkdocs build) et redéployez-le ; si la date a été modifiée sur le serveur, " \
+          "cherchez qui l'a modifiée."
+    if not _is_iso_date(recorded):
+        return [error(shown, 1, f"date de construction illisible (« {recorded} »).", fix, "verify.date_invalid")]
+    built = date.fromisoformat(recorded)
+    try:
+        today = clock_today()
+    except ValueError:
+        today = date.today()
+    if built > today:
+        return [error(shown, 1, f"le site dit avoir été construit le {built.strftime('%d/%m/%Y')}, date qui n'est "
+                                f"pas encore venue (aujourd'hui : {today.strftime('%d/%m/%Y')}).", fix,
+                      "verify.date_future")]
+    sealed = [entry.sealed_on for entry in read_ledger(site / LEDGER_PATH).entries]
+    latest = max((s for s in sealed if _is_iso_date(s)), default=None)
+    if latest and recorded < latest:
+        return [error(shown, 1, f"le site dit avoir été construit le {built.strftime('%d/%m/%Y')}, avant le "
+                                f"scellement du {date.fromisoformat(latest).strftime('%d/%m/%Y')} que publie sa "
+                                f"copie du registre ({LEDGER_PATH}).", fix, "verify.date_before_seal")]
+    return []
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        return date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
 
 
 def compare_with_rebuild(site: Path, mkdocs_yml: Path) -> tuple[list[Diagnostic], int]:
@@ -305,7 +342,9 @@ def run(args: argparse.Namespace) -> int:
                              "lancez la commande depuis le dossier du registre, ou indiquez --config-file "
                              "mkdocs.yml.", "verify.no_rebuild"))
     else:
-        compared, count = compare_with_rebuild(site, project[0])
+        if project[0].today is None:  # else the rebuild uses mkdocs.yml's date_reference, not the site's
+            diags += date_problems(site)
+        compared, count = compare_with_rebuild(site, project[1])
         diags += compared
         checked = max(checked, count)
     if diags:
