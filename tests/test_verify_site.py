@@ -184,16 +184,23 @@ def test_added_and_removed_files_are_errors(verified):
     assert "site/flux/seances.ics:1: erreur: fichier que le registre produit mais absent du site." in result.stdout
 
 
+def build_on_the_clock(proj: Project, day: str) -> dict:
+    """Drop the pinned date_reference and build with the clock at ``day`` (REGISTRE_DATE);
+    returns the environment used, for the commands that follow."""
+    config = proj.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace('      date_reference: "2025-12-15"\n', ""),
+                      encoding="utf-8")
+    env = {**_env(), "REGISTRE_DATE": day}
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean"], cwd=proj.root,
+                           capture_output=True, text=True, env=env)
+    assert_ok(build)
+    return env
+
+
 def test_verify_builds_with_the_date_the_site_was_built_with(verified):
     """A site built "today" = 2025-12-15 verifies later, whatever the clock says: the date is
     recorded in verifier/integrite.json and the rebuild uses it."""
-    config = verified.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace('      date_reference: "2025-12-15"\n', ""),
-                      encoding="utf-8")
-    env = {**_env(), "REGISTRE_DATE": "2025-12-15"}
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean"], cwd=verified.root,
-                           capture_output=True, text=True, env=env)
-    assert_ok(build)
+    env = build_on_the_clock(verified, "2025-12-15")
     index = json.loads((verified.site / "verifier/integrite.json").read_text(encoding="utf-8"))
     assert index["date"] == "2025-12-15"
     env["REGISTRE_DATE"] = "2026-03-01"  # months later: acts would have changed status
@@ -211,13 +218,7 @@ def test_edited_build_date_is_an_error(verified, claimed, clock, said):
     """verify rebuilds at the date the site records: an attacker who edits that date (and the one
     actes.json repeats) gets a rebuild that matches, unless the date itself is checked. Sealed on
     2025-12-15 (the demo's date), built that day: it cannot claim the 14th, nor a day still to come."""
-    config = verified.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace('      date_reference: "2025-12-15"\n', ""),
-                      encoding="utf-8")
-    env = {**_env(), "REGISTRE_DATE": "2025-12-15"}
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean"], cwd=verified.root,
-                           capture_output=True, text=True, env=env)
-    assert_ok(build)
+    env = build_on_the_clock(verified, "2025-12-15")
     for rel, before, after in (("verifier/integrite.json", '"date":"2025-12-15"', f'"date":"{claimed}"'),
                                ("donnees/actes.json", '"date_reference": "2025-12-15"',
                                 f'"date_reference": "{claimed}"')):
