@@ -12,18 +12,18 @@ template is compiled again and the file written anew.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import jinja2
 
 from .atomic_write import write_atomic
+from .hashing import bytes_sha256
 
 DIGEST_SIZE = 64  # SHA-256, hexadecimal
 
 
 def _digest(code: bytes) -> bytes:
-    return hashlib.sha256(code).hexdigest().encode("ascii")
+    return bytes_sha256(code).encode("ascii")
 
 
 class CheckedBytecodeCache(jinja2.FileSystemBytecodeCache):
