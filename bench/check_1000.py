@@ -114,7 +114,7 @@ def run_check(root: Path) -> tuple[float, float, subprocess.CompletedProcess]:
 
 
 def profile(root: Path) -> str:
-    from registre.cli import main
+    from registre.cli.main import main
 
     cwd = os.getcwd()
     os.chdir(root)

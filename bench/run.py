@@ -441,9 +441,9 @@ def lower_bound(project: Path) -> dict:
     start = time.perf_counter()
     import markdown
 
-    from registre.frontmatter import FrontMatterError, read_source
-    from registre.register import iter_act_files
-    from registre.schema import read_act
+    from registre.domain.register import iter_act_files
+    from registre.source.frontmatter import FrontMatterError, read_source
+    from registre.source.schema import read_act
 
     names, configs = markdown_extensions(project / "mkdocs.yml")
     md = markdown.Markdown(extensions=names, extension_configs=configs)

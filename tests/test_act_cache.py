@@ -10,13 +10,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import DEMO_TODAY, VALID_DECISION, copy_demo
-from registre import register as register_module
-from registre.act_cache import FILE_NAME, CacheFormatError, decode_act, encode
-from registre.config import load_config
-from registre.diagnostics import sort_key
-from registre.register import load_register
+
+from registre.build.act_cache import FILE_NAME, CacheFormatError, decode_act, encode
+from registre.domain import register as register_module
+from registre.domain.config import load_config
+from registre.domain.diagnostics import sort_key
+from registre.domain.register import load_register
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

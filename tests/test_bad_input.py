@@ -10,8 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from conftest import Project, VALID_DECISION, assert_ok, private_copy
+from conftest import VALID_DECISION, Project, assert_ok, private_copy
 from test_rules import delib
 from test_site import text_of
 
@@ -304,9 +303,10 @@ def test_markup_in_fields_is_escaped_even_if_the_checker_let_it_through(project,
     """Defence in depth: with the field check switched off (in this process only), the
     templates, feeds and JSON still escape a <script> objet; only plain-text data
     formats (CSV, iCalendar) carry the value as written."""
-    import registre.schema as schema
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+
+    from registre.source import schema
 
     monkeypatch.setattr(schema, "HTML_RE", re.compile(r"(?!x)x"))
     script = "<script>alert(1)</script> <img src=x onerror=alert(2)>"

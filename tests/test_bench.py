@@ -96,7 +96,7 @@ def test_numbers_consecutive_per_type_and_year_in_date_order(register):
 
 
 def test_ar_identifiers_are_valid_for_the_commune(register):
-    from registre.actes import check_ar
+    from registre.domain.ar import check_ar
 
     seen = 0
     for meta, _ in _acts(register).values():

@@ -16,10 +16,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from conftest import Project, VALID_DECISION
-from registre.dates import MONTHS
+from conftest import VALID_DECISION, Project
 from test_scale import two_year_register
+
+from registre.domain.dates import MONTHS
 
 pytestmark = pytest.mark.browser
 

@@ -13,8 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from conftest import Project, ROOT, VALID_DECISION, _env, assert_ok, copy_demo, private_copy
+from conftest import ROOT, VALID_DECISION, Project, _env, assert_ok, copy_demo, private_copy
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +56,7 @@ def test_crash_midway_keeps_the_previous_complete_site(built):
     before = snapshot(built.site)
     built.add("2025/decision-2025-14.md", VALID_DECISION.replace("numero: 11", "numero: 14"))
     result = build_with(built, """
-        import registre.plugin as plugin
+        import registre.plugin.plugin as plugin
         def boom(build):
             raise RuntimeError("panne simulée au milieu de la construction")
         plugin.run_steps = boom
@@ -115,7 +114,7 @@ def test_swap_failing_is_a_french_error(built):
 
 def test_second_build_at_once_gets_a_french_error(built):
     sys.path.insert(0, str(ROOT / "site_plugins"))
-    from registre.old_site import acquire_lock
+    from registre.build.old_site import acquire_lock
 
     lock = acquire_lock(built.root / ".cache/registre")  # as a build running in another process
     try:

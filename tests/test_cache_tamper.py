@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import Project, assert_ok, copy_demo, private_copy
 
 CACHE = ".cache/registre"

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, copy_demo
 
 GITHUB = ROOT / "ci" / "github" / "publier.yml"

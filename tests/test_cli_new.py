@@ -9,13 +9,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import DEMO_TODAY, VALID_DECISION
-from registre.config import load_config
-from registre.frontmatter import read_source
-from registre.model import ActType
-from registre.register import load_register
-from registre.schema import read_act
+
+from registre.domain.config import load_config
+from registre.domain.model import ActType
+from registre.domain.register import load_register
+from registre.source.frontmatter import read_source
+from registre.source.schema import read_act
 
 
 def demo_numbers(project, act_type: ActType, year: int) -> set[int]:
@@ -27,7 +27,7 @@ def demo_numbers(project, act_type: ActType, year: int) -> set[int]:
 def front_values(path: Path) -> dict:
     """The front matter as raw texts (plain scalars), without the schema's checks."""
     source = read_source(str(path), path.read_bytes())
-    from registre.schema import to_plain
+    from registre.source.schema import to_plain
     return to_plain(source.front)
 
 

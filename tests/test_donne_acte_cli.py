@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import VALID_DECISION
-from registre.config import load_config
-from registre.delegations import ALINEAS
-from registre.register import load_register
+
+from registre.domain.config import load_config
+from registre.domain.delegations import ALINEAS
+from registre.domain.register import load_register
 
 
 def report_of(project):

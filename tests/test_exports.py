@@ -16,13 +16,13 @@ import yaml
 from frictionless import Checklist, Resource, Schema, checks
 from icalendar import Calendar
 
-from registre.config import RegistreConfig, _LenientLoader, load_config
-from registre.exports import export_files
-from registre.jsonld import jsonld, script_json
-from registre.lifecycle import executory_date
-from registre.model import Act, ActType, Annex, Portee, Signataire, Transmission, TransmissionStatus, Vote
-from registre.presentation import ActView
-from registre.register import Register, load_register
+from registre.domain.config import RegistreConfig, _LenientLoader, load_config
+from registre.domain.lifecycle import executory_date
+from registre.domain.model import Act, ActType, Annex, Portee, Signataire, Transmission, TransmissionStatus, Vote
+from registre.domain.register import Register, load_register
+from registre.publish.exports import export_files
+from registre.site.jsonld import jsonld, script_json
+from registre.site.presentation import ActView
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "site_plugins" / "registre" / "data" / \
     "scdl-deliberations.schema.json"
@@ -384,7 +384,7 @@ def test_check_warns_on_unknown_or_too_coarse_matiere(project):
 def test_json_records_are_kept_under_their_act_page_key(nasty_register, tmp_path):
     """actes.json lines are reused while an act's page key is unchanged, and encoded again
     when it changes (the key covers every field of a record)."""
-    from registre.actes_json import RecordLines, _line_digest, actes_json
+    from registre.publish.actes_json import RecordLines, _line_digest, actes_json
 
     keys = {act.identifier: f"clé-{act.identifier}" for act in nasty_register.online}
     store = tmp_path / "lignes.json"

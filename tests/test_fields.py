@@ -10,7 +10,6 @@ import re
 
 import pytest
 import yaml
-
 from conftest import VALID_DECISION
 from test_bad_input import ACT, SHOWN, assert_fails_cleanly, published, register, replaced, with_front  # noqa: F401
 
@@ -242,8 +241,8 @@ def test_annex_links_with_hostile_names_lead_to_their_file(hostile_annexes):
 
 @pytest.mark.browser
 def test_annex_links_work_in_chromium(hostile_annexes):
-    from test_browser import CHROMIUM, CHROMIUM_ARGS, Server
     from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, Server
     server = Server(hostile_annexes.site)
     try:
         with sync_playwright() as playwright:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from registre import frontmatter
-from registre.frontmatter import FrontMatterError, _NoAliasComposer, compose, read_source
+from registre.source import frontmatter
+from registre.source.frontmatter import FrontMatterError, _NoAliasComposer, compose, read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pytest
 import tinyhtml5
+from conftest import MKDOCS_YML, VALID_DECISION, Project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MKDOCS_YML, VALID_DECISION, Project
-from registre import html_policy
-from registre.html_policy import check_body, render, sanitize
+from registre.checks import html_policy
+from registre.checks.html_policy import check_body, render, sanitize
 
 XSS = "window.__xss=1"
 
@@ -281,10 +281,10 @@ def build_without_html_check(project: Project) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    import registre.rules
+    from registre.checks import rules
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(registre.rules, "check_body", lambda body: [])
+        patch.setattr(rules, "check_body", lambda body: [])
         patch.setattr(html_policy, "check_body", lambda body: [])
         patch.setenv("REGISTRE_ACT_CACHE", "0")
         patch.setenv("REGISTRE_PAGE_CACHE", "0")
@@ -348,8 +348,8 @@ FIRE_EVENTS = """() => {
 def test_nothing_runs_in_chromium_on_load_hover_or_click(payload_site):
     """The payloads are loaded with the page's CSP switched off (``bypass_csp``): what is proven
     is the sanitiser.  Then, CSP on, the same pages report no violation and the theme still runs."""
-    from test_browser import CHROMIUM, CHROMIUM_ARGS, Server
     from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, Server
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} est absent : installez le paquet Debian « chromium ».")
@@ -401,9 +401,9 @@ def test_nothing_runs_in_chromium_on_load_hover_or_click(payload_site):
 def test_pdf_links_only_to_allowed_schemes_and_runs_nothing(project):
     from pypdf import PdfReader
 
-    from registre.config import load_config
-    from registre.pdf import ActPdfs, render_pdf
-    from registre.register import load_register
+    from registre.domain.config import load_config
+    from registre.domain.register import load_register
+    from registre.publish.pdf import ActPdfs, render_pdf
 
     body = ("\n[site](https://exemple.org) [mail](mailto:mairie@exemple.org) [tel](tel:+33400000000)\n\n"
             f"[a](javascript:{XSS}) [b](JaVaScRiPt:alert(1)) [c](file:///etc/passwd) [d](&#106;avascript:x)\n\n"
@@ -438,8 +438,8 @@ def test_pdf_links_only_to_allowed_schemes_and_runs_nothing(project):
 def test_the_csp_blocks_nothing_the_site_does(built_demo):
     """Every template of the demo, the search with results and the verification of a published PDF,
     in Chromium with the page's CSP: no violation, the theme's inline scripts run."""
-    from test_browser import CHROMIUM, CHROMIUM_ARGS, Server, template_pages
     from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, Server, template_pages
 
     server = Server(built_demo.site)
     try:

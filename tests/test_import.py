@@ -10,11 +10,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
-from registre.frontmatter import read_source
-from registre.importer import fold
-from registre.schema import read_act
+
+from registre.authoring.importer import fold
+from registre.source.frontmatter import read_source
+from registre.source.schema import read_act
 
 SEED = ROOT.parent / "shared" / "seed" / "000_b841f19317c3d0fc.txt"
 TODAY = date(2025, 12, 15)

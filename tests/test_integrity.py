@@ -15,8 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
-
-from conftest import DEMO_TODAY, MKDOCS_YML, Project, VALID_DECISION, assert_ok, copy_demo, private_copy
+from conftest import DEMO_TODAY, MKDOCS_YML, VALID_DECISION, Project, assert_ok, copy_demo, private_copy
 from test_site import text_of
 
 LEDGER = "acts/registre.lock"
@@ -159,7 +158,7 @@ def test_seal_write_is_atomic(sealed, monkeypatch):
     """A failure while writing leaves the ledger as it was, without temporary file."""
     import os
 
-    from registre import ledger as ledger_module
+    from registre.seal import ledger as ledger_module
 
     path = sealed.root / LEDGER
     before = path.read_bytes()
@@ -373,9 +372,9 @@ def test_git_history_catches_a_rebuilt_ledger(sealed):
         in deleted.stdout, deleted.stdout
     assert sealed.registre("seal").returncode == 1  # refused: the register has errors
     # forge it anyway, as a careless script would
-    from registre.config import load_config
-    from registre.ledger import append_entries, read_ledger, seal_payload
-    from registre.register import load_register
+    from registre.domain.config import load_config
+    from registre.domain.register import load_register
+    from registre.seal.ledger import append_entries, read_ledger, seal_payload
 
     register = load_register(sealed.acts, load_config(sealed.root / "mkdocs.yml"), run_rules=False)
     ledger = read_ledger(sealed.root / LEDGER)
@@ -589,10 +588,10 @@ def test_year_builds_write_their_shards_and_merge_into_the_full_build(project, t
 
 
 def test_rebuild_removes_stale_shards_of_the_years_built_only(project):
-    from registre.config import load_config
-    from registre.outputs import BuildContext
-    from registre.register import load_register
-    from registre.verify_page import write_integrity_files
+    from registre.domain.config import load_config
+    from registre.domain.register import load_register
+    from registre.publish.context import BuildContext
+    from registre.publish.verify_page import write_integrity_files
 
     proj = _two_years(project)
     build = proj.build()
@@ -628,10 +627,10 @@ def test_rebuild_removes_stale_shards_of_the_years_built_only(project):
 def test_files_the_build_knows_are_those_a_walk_of_the_act_folders_finds(project, tmp_path):
     """A build into an emptied site lists the act folders' files from what it wrote (no walk of
     10,000 folders): the shards are the ones a walk of the built site gives, file for file."""
-    from registre.config import load_config
-    from registre.outputs import BuildContext
-    from registre.register import load_register
-    from registre.verify_page import write_integrity_files
+    from registre.domain.config import load_config
+    from registre.domain.register import load_register
+    from registre.publish.context import BuildContext
+    from registre.publish.verify_page import write_integrity_files
 
     proj = _two_years(project)
     # A file the staff put in docs/ under an act's folder is published there: it must be listed too.
@@ -836,10 +835,10 @@ def test_correction_of_unknown_or_later_act_is_refused(project):
 # -- files published by other modules (e.g. the build's PDF), sealed by version -------------------
 
 def test_published_files_from_providers_are_sealed_version_by_version(project, monkeypatch):
-    from registre import ledger
-    from registre.commands.seal import pending_payloads
-    from registre.config import load_config
-    from registre.register import load_register
+    from registre.cli.seal import pending_payloads
+    from registre.domain.config import load_config
+    from registre.domain.register import load_register
+    from registre.seal import ledger
 
     project.add("2025/decision-2025-11.md", VALID_DECISION)
     current = {"sha": "a" * 64}

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 
-from pypdf import PdfReader
-
-from registre.config import load_config
-from registre.register import load_register
-
 from conftest import VALID_DECISION
+from pypdf import PdfReader
 from test_rules import ARRETE_INDIVIDUEL
+
+from registre.domain.config import load_config
+from registre.domain.register import load_register
 
 
 def check(project):
@@ -404,7 +403,7 @@ def deliberation(numero=1, pour=5, contre=7, abstentions=0, resultat="", objet="
 
 
 def statuses(project):
-    from registre.presentation import ActView
+    from registre.site.presentation import ActView
 
     register = check(project)
     return register, {a.identifier: (ActView(a, register).resultat, register.status(a)) for a in register.acts}

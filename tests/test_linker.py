@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from registre import linker
+from registre.files import hard_links as linker
 
 
 @pytest.mark.parametrize("threshold", [1, 10_000], ids=["processus auxiliaire", "ce processus"])

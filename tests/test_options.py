@@ -8,7 +8,6 @@ import json
 import re
 
 import pytest
-
 from conftest import DEMO_TODAY, MKDOCS_YML, VALID_DECISION
 from test_pdf import decision, register_of, signed_pdf
 from test_rules import ARRETE_INDIVIDUEL, delib

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
-import io
 import re
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader, PdfWriter
-
 from conftest import VALID_DECISION
-from registre.config import load_config
-from registre.dates import format_date
-from registre.hashing import content_hash
-from registre.lifecycle import is_online
-from registre.model import TransmissionStatus
-from registre.presentation import ActView
-from registre.register import Register, load_register
+from pypdf import PdfReader, PdfWriter
 from test_site import text_of
+
+from registre.domain.config import load_config
+from registre.domain.dates import format_date
+from registre.domain.lifecycle import is_online
+from registre.domain.model import TransmissionStatus
+from registre.domain.register import Register, load_register
+from registre.seal.hashing import content_hash
+from registre.site.presentation import ActView
 
 SUMMARY_RE = re.compile(r"PDF des actes : (\d+) générés, (\d+) repris du cache")
 
@@ -378,7 +378,7 @@ def _broken_render(job):  # module level: a worker process receives it by name
 
 def test_a_pdf_that_cannot_be_rendered_names_the_act(project, monkeypatch):
     """Rendered by a worker process or here, a failure names the act's file and the fix."""
-    from registre import pdf
+    from registre.publish import pdf
 
     project.add("2025/decision-2025-11.md", decision(11))
     register = register_of(project)

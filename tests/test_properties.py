@@ -10,18 +10,18 @@ from datetime import date
 from pathlib import Path
 
 import yaml
+from conftest import VALID_DECISION
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import VALID_DECISION
-from registre.config import RegistreConfig, Tribunal
-from registre.diagnostics import Diagnostic, Severity
-from registre.frontmatter import FrontMatterError, read_source
-from registre.html_policy import check_body
-from registre.ledger import read_ledger
-from registre.paths import normalise_relative
-from registre.register import load_register
-from registre.schema import TOP_KEYS, read_act
+from registre.checks.html_policy import check_body
+from registre.domain.config import RegistreConfig, Tribunal
+from registre.domain.diagnostics import Diagnostic, Severity
+from registre.domain.paths import normalise_relative
+from registre.domain.register import load_register
+from registre.seal.ledger import read_ledger
+from registre.source.frontmatter import FrontMatterError, read_source
+from registre.source.schema import TOP_KEYS, read_act
 
 TODAY = date(2025, 12, 15)
 CONFIG = RegistreConfig(commune="Villeneuve-la-Rivière", siret="21660228400012", departement="66",

@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from registre.config import load_config
-from registre.register import load_register
-
 from conftest import VALID_DECISION
+
+from registre.domain.config import load_config
+from registre.domain.register import load_register
 
 DELIB = """\
 ---

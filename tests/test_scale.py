@@ -13,11 +13,12 @@ from datetime import date
 from pathlib import Path
 
 from conftest import VALID_DECISION, Project, copy_demo
-from registre.config import load_config
-from registre.register import load_register
-from registre.search import search_parts
 from test_options import built, configure
 from test_rules import ARRETE_INDIVIDUEL, delib
+
+from registre.domain.config import load_config
+from registre.domain.register import load_register
+from registre.publish.search import search_parts
 
 PAGEFIND_OPTIONS = "recherche_actes_par_index: 2"
 
@@ -72,7 +73,7 @@ def test_search_parts_follow_years_and_dates(tmp_path):
 def _parts_of(days: list[str], size: int) -> list[tuple[str, tuple[str, ...]]]:
     from types import SimpleNamespace
 
-    from registre.model import ActType
+    from registre.domain.model import ActType
 
     acts = [SimpleNamespace(date=date.fromisoformat(d), year=int(d[:4]), type=ActType.ARRETE, numero=i,
                             identifier=f"arrete-{d[:4]}-{i}") for i, d in enumerate(days, start=1)]

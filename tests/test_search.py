@@ -14,12 +14,12 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-
 from conftest import DEMO_TODAY, ROOT, VALID_DECISION
-from registre.config import load_config
-from registre.nomenclature import lookup
-from registre.register import load_register
 from test_rules import ARRETE_INDIVIDUEL, delib
+
+from registre.domain.config import load_config
+from registre.domain.nomenclature import lookup
+from registre.domain.register import load_register
 
 ACT_TYPES = {"deliberation": "Délibération", "arrete": "Arrêté", "decision": "Décision du maire"}
 
@@ -147,7 +147,7 @@ def test_search_page(built_demo):
 
 
 def test_listing_every_act_without_a_query_is_for_small_registers(built_demo, monkeypatch):
-    from registre import search
+    from registre.publish import search
     html = (built_demo.site / "recherche" / "index.html").read_text(encoding="utf-8")
     assert re.search(r"<pagefind-config faceted ", html)  # 12 acts: listed without a query
     register = demo_register()
@@ -176,7 +176,7 @@ def test_browse_by_matiere(built_demo):
 
 
 def test_matiere_pages_are_paginated(monkeypatch):
-    from registre import matieres
+    from registre.site import matieres
     monkeypatch.setattr(matieres, "PER_PAGE", 2)
     register = demo_register()
     pages = {p.src_uri: p for p in matieres.matiere_pages(register)}
@@ -197,7 +197,8 @@ def test_matiere_pages_are_paginated(monkeypatch):
 
 def test_missing_pagefind_is_a_clear_error(monkeypatch, tmp_path):
     import pagefind_bin
-    from registre import search
+
+    from registre.publish import search
 
     def missing():
         raise FileNotFoundError("pagefind_bin/pagefind")
@@ -207,7 +208,7 @@ def test_missing_pagefind_is_a_clear_error(monkeypatch, tmp_path):
 
 
 def test_failing_pagefind_is_reported_with_its_message(tmp_path):
-    from registre import search
+    from registre.publish import search
     with pytest.raises(search.SearchIndexError, match=r"(?s)recherche : Pagefind a échoué sur .*absent.*not able to build an index.*Correction"):
         search._run_pagefind(tmp_path / "absent", tmp_path / "index")
 

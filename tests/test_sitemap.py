@@ -5,9 +5,9 @@ from __future__ import annotations
 import gzip
 import xml.etree.ElementTree as ET
 
-from registre.sitemap import NS, split_sitemap
-
 from test_rules import delib
+
+from registre.publish.sitemap import NS, split_sitemap
 
 
 def urls(path):

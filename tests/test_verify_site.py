@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from conftest import Project, VALID_DECISION, _env, assert_ok, copy_demo, private_copy
+from conftest import VALID_DECISION, Project, _env, assert_ok, copy_demo, private_copy
 
 LEDGER = "acts/registre.lock"
 
@@ -234,7 +233,7 @@ def test_edited_build_date_is_an_error(verified, claimed, clock, said):
 
 
 def test_cold_builds_are_byte_identical_in_any_folder(verified, tmp_path):
-    from registre.site_rebuild import compare_sites, rebuild
+    from registre.build.site_rebuild import compare_sites, rebuild
 
     rebuild(verified.root / "mkdocs.yml", tmp_path / "un", None)
     rebuild(verified.root / "mkdocs.yml", tmp_path / "deux" / "ailleurs", None)

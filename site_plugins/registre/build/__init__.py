@@ -1,0 +1,1 @@
+"""One build of the site: loading the register with its caches, page keys, kept pages, the previous site."""

@@ -1,0 +1,305 @@
+"""Act pages kept from one build to the next, keyed by everything they show.
+
+Adding one act to a register of 10,000 must not render 10,000 pages again.
+The HTML of each act page is kept under ``.cache/registre/pages/``, named by
+the SHA-256 of its inputs (:func:`act_page_key`):
+
+* the build: the code and templates of this package, the versions of the
+  libraries that render pages, ``mkdocs.yml`` and ``docs/`` (navigation,
+  theme, commune), the site URL;
+* the act: its file (front matter and text), its annexes and signed original,
+  the PDFs offered for download (hash and size), and what other acts or the
+  date change on its page: status and the acts that changed it, the acts it
+  changes, the donné acte, the dates it became executory and until which it
+  can be challenged, the search metadata, the schema.org data.
+
+A page whose key is known is published as the kept file; the others are
+rendered by MkDocs and kept.  Same inputs, same bytes: a warm build gives
+the output of a cold one (``bench/run.py --verify-cache`` and the tests
+compare them file by file).  Plain Python: the MkDocs plugin decides which
+pages go through MkDocs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+import os
+import shutil
+import threading
+from datetime import date
+from functools import cached_property, lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Callable, Iterable
+
+from registre.files.hard_links import link_files
+from registre.resources import PACKAGE_DIR as PACKAGE
+from registre.seal.hashing import file_sha256, sha256_many
+from registre.site.presentation import ActView
+
+FORMAT = "registre-page-v1"
+RENDERING_LIBRARIES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "MarkupSafe",
+                       "PyYAML", "babel", "nh3", "tinyhtml5")  # nh3, tinyhtml5: registre.html_policy
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 of this package's files (code, templates, styles, data) and of the
+    versions of the libraries that render the pages."""
+    digest = hashlib.sha256(FORMAT.encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in RENDERING_LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}={version}\0".encode())
+    return digest.hexdigest()
+
+
+def build_digest(config_file: Path, docs_dir: Path, site_url: str) -> str:
+    """What every page of a build depends on, beyond its act."""
+    digest = hashlib.sha256(code_digest().encode())
+    digest.update(site_url.encode() + b"\0")
+    digest.update(Path(config_file).read_bytes() + b"\0")
+    if Path(docs_dir).is_dir():
+        for path in sorted(Path(docs_dir).rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(docs_dir).as_posix().encode() + b"\0" + file_sha256(path).encode())
+    return digest.hexdigest()
+
+
+def _ref(view: ActView | None) -> list | None:
+    # planned_text: linked once online, plain « mise en ligne prévue le … » before.
+    return None if view is None else [view.identifier, view.title, view.date, view.objet, view.status,
+                                      view.planned_text]
+
+
+def act_page_inputs(view: ActView, downloads: Iterable, site_url: str, file_hash=file_sha256) -> dict:
+    """Everything of the act and of the register that the act page shows.  ``file_hash``:
+    how to hash an annex (a memo keyed by size and modification time spares reading it)."""
+    act = view.act
+    root = view.register.acts_root
+    return {
+        "identifier": act.identifier,
+        "raw": act.raw,
+        "body": hashlib.sha256(act.body.encode("utf-8")).hexdigest(),  # cheaper to serialise than the text
+        "annexes": [[a.path, a.titre, file_hash(root / a.path) if (root / a.path).is_file() else None]
+                    for a in act.annexes],
+        "downloads": [[f.kind, f.site_path, f.sha256, f.size] for f in downloads],
+        "status": view.status,
+        "made_known": str(view.made_known),
+        "executory": str(view.executory),
+        "recours_until": str(view.recours_until),
+        "recours_open": view.recours_open,
+        "transmission_pending": view.transmission_pending,
+        "changed_by": [[label, _ref(later)] for label, later in view.changed_by],
+        "changes": [[verb, _ref(target), ident] for verb, target, ident in view.changes],
+        "donne_acte_by": _ref(view.donne_acte_by),
+        "donne_acte": [_ref(d) for d in view.donne_acte_shown],
+        "donne_acte_count": view.donne_acte_count,
+        # The search metadata and the schema.org data are made of the above (the act's own fields, its
+        # status and dates, the acts it changes), the commune's settings and the site URL (build digest).
+    }
+
+
+def act_page_key(build: str, view: ActView, downloads: Iterable, site_url: str, file_hash=file_sha256) -> str:
+    text = json.dumps(act_page_inputs(view, downloads, site_url, file_hash), ensure_ascii=False, sort_keys=True,
+                      default=str)
+    return hashlib.sha256((build + "\0" + text).encode("utf-8")).hexdigest()
+
+
+# Register-wide pages kept like act pages: their rows show only what the act pages' keys cover
+# (number, date, objet, status, link).  Séance and donné-acte pages list more of each act and are
+# always rendered (a dozen pages).
+KEPT_TEMPLATES = frozenset({"registre/register-list.html", "registre/matiere.html", "registre/annex.html"})
+
+
+class _NotKept(Exception):
+    pass
+
+
+def generated_page_key(build: str, page, act_keys: dict[str, str]) -> str | None:
+    """Key of a listing, matière or annex page (``page``: a ``site.GeneratedPage``): its
+    address, title and Markdown, and its data with each act replaced by the key of its
+    act page (which covers every field a row shows).  None: the page is always rendered."""
+    if page.template not in KEPT_TEMPLATES or not page.src_uri.endswith("index.md"):
+        return None
+    try:
+        data = _canonical(page.data, act_keys)
+    except _NotKept:
+        return None
+    text = json.dumps([page.src_uri, page.markdown(), data], ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"))
+    return hashlib.sha256((build + "\0page\0" + text).encode("utf-8")).hexdigest()
+
+
+def _canonical(value, act_keys: dict[str, str]):
+    if isinstance(value, ActView):
+        key = act_keys.get(value.identifier)
+        if key is None:
+            raise _NotKept
+        return ["acte", value.identifier, key]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _canonical(v, act_keys) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v, act_keys) for v in value]
+    if dataclasses.is_dataclass(value) and type(value).__dataclass_params__.frozen:  # values (Annex, MatiereEntry)
+        return [type(value).__name__, {f.name: _canonical(getattr(value, f.name), act_keys)
+                                       for f in dataclasses.fields(value)}]
+    raise _NotKept  # anything else (a view over the register…): rendered every time
+
+
+def _bound_digest(key: str, page_sha256: str | None) -> str | None:
+    """What a kept page's name holds after its key: the SHA-256 of the key and of the page's
+    bytes, so that a kept page copied under another key's name is not that key's page."""
+    if page_sha256 is None:
+        return None
+    return hashlib.sha256(f"{key}\0{page_sha256}".encode("ascii")).hexdigest()
+
+
+class PageCache:
+    """Kept pages, one file per key, under ``cache_dir/pages/``: ``<key>-<digest>.html``.
+
+    The digest in the name is the SHA-256 of the key and of the page as MkDocs wrote it
+    (:func:`_bound_digest`); a kept page is served only if its bytes still give it (:meth:`check`):
+    a page damaged in the cache, edited in a published site (kept pages are published as hard
+    links: the same bytes), or copied from another key's file, is rendered again."""
+
+    def __init__(self, cache_dir: Path):
+        self.root = Path(cache_dir) / "pages"
+        self._checked: dict[str, bool] = {}
+
+    def _path(self, key: str, digest: str) -> Path:
+        return self.root / key[:2] / f"{key}-{digest}.html"
+
+    def path(self, key: str) -> Path | None:
+        digest = self._known.get(key)
+        return None if digest is None else self._path(key, digest)
+
+    def check(self, keys: Iterable[str]) -> None:
+        """Check the kept pages of ``keys`` against their SHA-256, several at a time."""
+        paths = {key: self._path(key, self._known[key]) for key in keys
+                 if key in self._known and key not in self._checked}
+        found = sha256_many(paths.values())
+        for key, path in paths.items():
+            self._checked[key] = _bound_digest(key, found[path]) == self._known[key]
+
+    def get(self, key: str) -> Path | None:
+        """The kept page of ``key`` if it is intact; a damaged one is deleted (rendered again)."""
+        if key not in self._known:
+            return None
+        if key not in self._checked:
+            self.check([key])
+        path = self._path(key, self._known[key])
+        if not self._checked[key]:
+            path.unlink(missing_ok=True)
+            del self._known[key]
+            return None
+        return path
+
+    @cached_property
+    def _known(self) -> dict[str, str]:
+        """Key → SHA-256 of the kept pages: 256 folder listings rather than 10,000 ``stat`` calls."""
+        keys: dict[str, str] = {}
+        try:
+            folders = list(os.scandir(self.root))
+        except (FileNotFoundError, NotADirectoryError):
+            return keys
+        for folder in folders:
+            if folder.is_dir():
+                with os.scandir(folder.path) as entries:
+                    for entry in entries:
+                        name = entry.name
+                        if len(name) == 134 and name.endswith(".html") and name[64] == "-":
+                            keys[name[:64]] = name[65:-5]
+        return keys
+
+    def keep(self, key: str, page: Path) -> None:
+        """Keep the page MkDocs just wrote, as a hard link (the plugin unlinks a page before
+        MkDocs writes it, so a kept file never changes), or a copy across file systems."""
+        if key in self._known:
+            return
+        try:
+            digest = _bound_digest(key, file_sha256(page))
+            target = self._path(key, digest)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+            try:
+                try:
+                    os.link(page, tmp)
+                except OSError:
+                    shutil.copyfile(page, tmp)
+                os.replace(tmp, target)
+            except OSError:
+                tmp.unlink(missing_ok=True)
+                raise
+        except OSError:
+            return  # a page not kept is rendered again next time: never an error
+        self._known[key] = digest
+        self._checked[key] = True
+
+    def prune(self, used: set[str]) -> int:
+        """Delete the kept pages no longer used (and files of another form); returns how many."""
+        removed = 0
+        if not self.root.is_dir():
+            return 0
+        for folder in self.root.iterdir():
+            for path in folder.glob("*.html") if folder.is_dir() else ():
+                if path.name[:64] not in used or self._known.get(path.name[:64]) != path.name[65:-5]:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+
+class Publisher:
+    """Kept pages published by a background thread while MkDocs renders the others.
+
+    Publishing 10,000 kept pages and their PDFs is 30,000 system calls (folders
+    and links), made by a helper process (:func:`registre.linker.link_files`)
+    on the other core.  ``groups`` are published in order, each as one batch;
+    ``written(identifier)`` is called for the act pages of a group once it is on
+    disk (the search index waits for them), so the pages Pagefind needs first go
+    in the first group.  :meth:`wait` returns when every file is there, and
+    raises what went wrong."""
+
+    def __init__(self, site_dir: Path, groups: list[list[tuple[Path, str, str | None]]],
+                 written: Callable[[str], None] | None = None):
+        self.groups = [[(str(kept), os.path.join(site_dir, *uri.split("/")), identifier)
+                        for kept, uri, identifier in group] for group in groups if group]
+        self.written = written
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="registre-pages", daemon=True)
+
+    def start(self) -> Publisher:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            for group in self.groups:
+                link_files((kept, target) for kept, target, _ in group)
+                if self.written is not None:
+                    for _, _, identifier in group:
+                        if identifier is not None:
+                            self.written(identifier)
+        except BaseException as exc:  # noqa: BLE001 - reported by wait(), in the build's thread
+            self.error = exc
+
+    def wait(self) -> None:
+        if self._thread.ident is not None:  # started
+            self._thread.join()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error

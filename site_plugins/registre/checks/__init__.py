@@ -1,0 +1,1 @@
+"""Rules on the whole register (numbering, dates, transmission, integrity, HTML policy, personal data)."""

@@ -1,0 +1,84 @@
+"""``registre seal``: inscribe the acts newly published in the sealed register.
+
+The only writer of ``acts/registre.lock`` (see :mod:`registre.ledger`).  It
+appends one ``scellement`` line per act online and not yet sealed, and one
+``complement`` line per sealed act completed since (transmission received,
+note or donné acte added, new published file).  It never rewrites a line,
+and refuses to seal a register that has errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from registre.checks.integrity import ledger_path
+from registre.cli.common import add_config_argument, resolve
+from registre.domain.diagnostics import format_text, has_errors, summary
+from registre.domain.lifecycle import is_online
+from registre.domain.register import display_path, load_register
+from registre.seal.ledger import LedgerWriteError, append_entries, complement_payload, read_ledger, seal_payload
+
+NAME = "seal"
+HELP = "sceller les actes publiés : les inscrire au registre d'intégrité acts/registre.lock (CI)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--essai", "--dry-run", dest="dry_run", action="store_true",
+                        help="afficher ce qui serait scellé, sans rien écrire")
+    add_config_argument(parser)
+
+
+def pending_payloads(register, ledger) -> tuple[list[dict], list[str]]:
+    """(lines to append, French description of each)."""
+    sealed_on = register.today.isoformat()
+    payloads, described = [], []
+    online = sorted((a for a in register.acts if is_online(a, register.today)),
+                    key=lambda a: (a.publication, a.date, a.type.value, a.numero))
+    for act in online:
+        sealed = ledger.acts.get(act.identifier)
+        if sealed is None:
+            payloads.append(seal_payload(act, register, sealed_on))
+            described.append(f"{act.identifier} : scellé (publié le {act.publication.isoformat()})")
+            continue
+        complement = complement_payload(sealed, act, register, sealed_on)
+        if complement:
+            parts = list(complement.get("suivi", {}))
+            parts += [f"fichier {f.get('publie') or f.get('chemin')}" for f in complement.get("fichiers", [])]
+            payloads.append(complement)
+            described.append(f"{act.identifier} : complément scellé ({', '.join(parts)})")
+    return payloads, described
+
+
+def run(args: argparse.Namespace) -> int:
+    config, _, acts_root = resolve(args)
+    register = load_register(acts_root, config)
+    errors = [d for d in register.diagnostics if d.is_error]
+    if has_errors(register.diagnostics):
+        print(format_text(errors))
+        print(f"registre seal : rien n'a été scellé : le registre a des erreurs ({summary(register.diagnostics)}). "
+              "Corrigez-les (registre check les liste), puis relancez « registre seal ».", file=sys.stderr)
+        return 1
+    path = ledger_path(register)
+    ledger = read_ledger(path)
+    payloads, described = pending_payloads(register, ledger)
+    shown = display_path(path)
+    if not payloads:
+        print(f"Rien à sceller : les {len(ledger.acts)} acte(s) publiés sont déjà inscrits dans {shown}.")
+        return 0
+    for line in described:
+        print(("à sceller : " if args.dry_run else "") + line)
+    if args.dry_run:
+        print(f"{len(payloads)} ligne(s) seraient ajoutées à {shown} (essai : rien n'a été écrit).",
+              file=sys.stderr)
+        return 0
+    try:
+        added = append_entries(ledger, payloads)
+    except (LedgerWriteError, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(f"registre seal : erreur : écriture de {shown} impossible ({reason}) ; le fichier n'a pas été "
+              "modifié. Correction : vérifiez les droits du dossier acts/, puis relancez.", file=sys.stderr)
+        return 1
+    print(f"{added} ligne(s) ajoutée(s) à {shown}. Enregistrez-le : git add {shown} && git commit",
+          file=sys.stderr)
+    return 0

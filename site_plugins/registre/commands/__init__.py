@@ -1,1 +1,0 @@
-"""Sub-commands of the ``registre`` CLI (see :mod:`registre.cli`)."""

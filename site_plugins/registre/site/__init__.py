@@ -1,0 +1,1 @@
+"""What the public site shows: act views, generated pages, matières, schema.org data."""
