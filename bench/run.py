@@ -441,7 +441,7 @@ def lower_bound(project: Path) -> dict:
     start = time.perf_counter()
     import markdown
 
-    from registre.domain.register import iter_act_files
+    from registre.source.files import iter_act_files
     from registre.source.frontmatter import FrontMatterError, read_source
     from registre.source.schema import read_act
 

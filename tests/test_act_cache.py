@@ -16,7 +16,7 @@ from registre.build.act_cache import FILE_NAME, CacheFormatError, decode_act, en
 from registre.domain import register as register_module
 from registre.domain.config import load_config
 from registre.domain.diagnostics import sort_key
-from registre.domain.register import load_register
+from registre.build.load import load_register
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

@@ -13,7 +13,7 @@ from conftest import DEMO_TODAY, VALID_DECISION
 
 from registre.domain.config import load_config
 from registre.domain.model import ActType
-from registre.domain.register import load_register
+from registre.build.load import load_register
 from registre.source.frontmatter import read_source
 from registre.source.schema import read_act
 

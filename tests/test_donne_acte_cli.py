@@ -9,7 +9,7 @@ from conftest import VALID_DECISION
 
 from registre.domain.config import load_config
 from registre.domain.delegations import ALINEAS
-from registre.domain.register import load_register
+from registre.build.load import load_register
 
 
 def report_of(project):

@@ -373,7 +373,7 @@ def test_git_history_catches_a_rebuilt_ledger(sealed):
     assert sealed.registre("seal").returncode == 1  # refused: the register has errors
     # forge it anyway, as a careless script would
     from registre.domain.config import load_config
-    from registre.domain.register import load_register
+    from registre.build.load import load_register
     from registre.seal.ledger import append_entries, read_ledger, seal_payload
 
     register = load_register(sealed.acts, load_config(sealed.root / "mkdocs.yml"), run_rules=False)
@@ -589,7 +589,7 @@ def test_year_builds_write_their_shards_and_merge_into_the_full_build(project, t
 
 def test_rebuild_removes_stale_shards_of_the_years_built_only(project):
     from registre.domain.config import load_config
-    from registre.domain.register import load_register
+    from registre.build.load import load_register
     from registre.publish.context import BuildContext
     from registre.publish.verify_page import write_integrity_files
 
@@ -628,7 +628,7 @@ def test_files_the_build_knows_are_those_a_walk_of_the_act_folders_finds(project
     """A build into an emptied site lists the act folders' files from what it wrote (no walk of
     10,000 folders): the shards are the ones a walk of the built site gives, file for file."""
     from registre.domain.config import load_config
-    from registre.domain.register import load_register
+    from registre.build.load import load_register
     from registre.publish.context import BuildContext
     from registre.publish.verify_page import write_integrity_files
 
@@ -837,7 +837,7 @@ def test_correction_of_unknown_or_later_act_is_refused(project):
 def test_published_files_from_providers_are_sealed_version_by_version(project, monkeypatch):
     from registre.cli.seal import pending_payloads
     from registre.domain.config import load_config
-    from registre.domain.register import load_register
+    from registre.build.load import load_register
     from registre.seal import ledger
 
     project.add("2025/decision-2025-11.md", VALID_DECISION)

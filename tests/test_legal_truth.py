@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from test_rules import ARRETE_INDIVIDUEL
 
 from registre.domain.config import load_config
-from registre.domain.register import load_register
+from registre.build.load import load_register
 
 
 def check(project):

@@ -18,7 +18,7 @@ from registre.checks.html_policy import check_body
 from registre.domain.config import RegistreConfig, Tribunal
 from registre.domain.diagnostics import Diagnostic, Severity
 from registre.domain.paths import normalise_relative
-from registre.domain.register import load_register
+from registre.build.load import load_register
 from registre.seal.ledger import read_ledger
 from registre.source.frontmatter import FrontMatterError, read_source
 from registre.source.schema import TOP_KEYS, read_act

@@ -12,7 +12,7 @@ import pytest
 from conftest import VALID_DECISION
 
 from registre.domain.config import load_config
-from registre.domain.register import load_register
+from registre.build.load import load_register
 
 DELIB = """\
 ---

@@ -19,7 +19,7 @@ from test_rules import ARRETE_INDIVIDUEL, delib
 
 from registre.domain.config import load_config
 from registre.domain.nomenclature import lookup
-from registre.domain.register import load_register
+from registre.build.load import load_register
 
 ACT_TYPES = {"deliberation": "Délibération", "arrete": "Arrêté", "decision": "Décision du maire"}
 

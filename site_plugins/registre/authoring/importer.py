@@ -698,7 +698,7 @@ def plan_import(document: Document, register, config, *, output: Path | None = N
                 act_type: ActType | None = None, on: date | None = None) -> ImportPlan:
     """Analyse ``document`` and prepare the draft act (and its annex) for ``register``."""
     from registre.authoring.scaffold import Draft, ScaffoldError, next_number, number_taken_by, render
-    from registre.domain.register import display_path
+    from registre.domain.paths import display_path
 
     analysis = analyse(document.text, config.signataire)
     notes = list(analysis.notes)

@@ -23,7 +23,8 @@ from registre.authoring.text_templates import render_text
 from registre.checks.placeholders import MARKER
 from registre.domain.config import RegistreConfig
 from registre.domain.model import Act, ActType, Portee, Signataire
-from registre.domain.register import Register, display_path
+from registre.domain.paths import display_path
+from registre.domain.register import Register
 
 TEMPLATE = "texte/acte.md"
 

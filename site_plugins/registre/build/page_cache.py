@@ -28,50 +28,13 @@ import hashlib
 import json
 import os
 import shutil
-import threading
 from datetime import date
-from functools import cached_property, lru_cache
-from importlib import metadata
+from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
-from registre.files.hard_links import link_files
-from registre.resources import PACKAGE_DIR as PACKAGE
 from registre.seal.hashing import file_sha256, sha256_many
 from registre.site.presentation import ActView
-
-FORMAT = "registre-page-v1"
-RENDERING_LIBRARIES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "MarkupSafe",
-                       "PyYAML", "babel", "nh3", "tinyhtml5")  # nh3, tinyhtml5: registre.html_policy
-
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """SHA-256 of this package's files (code, templates, styles, data) and of the
-    versions of the libraries that render the pages."""
-    digest = hashlib.sha256(FORMAT.encode())
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in RENDERING_LIBRARIES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{name}={version}\0".encode())
-    return digest.hexdigest()
-
-
-def build_digest(config_file: Path, docs_dir: Path, site_url: str) -> str:
-    """What every page of a build depends on, beyond its act."""
-    digest = hashlib.sha256(code_digest().encode())
-    digest.update(site_url.encode() + b"\0")
-    digest.update(Path(config_file).read_bytes() + b"\0")
-    if Path(docs_dir).is_dir():
-        for path in sorted(Path(docs_dir).rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(docs_dir).as_posix().encode() + b"\0" + file_sha256(path).encode())
-    return digest.hexdigest()
 
 
 def _ref(view: ActView | None) -> list | None:
@@ -261,45 +224,3 @@ class PageCache:
                     path.unlink(missing_ok=True)
                     removed += 1
         return removed
-
-
-class Publisher:
-    """Kept pages published by a background thread while MkDocs renders the others.
-
-    Publishing 10,000 kept pages and their PDFs is 30,000 system calls (folders
-    and links), made by a helper process (:func:`registre.linker.link_files`)
-    on the other core.  ``groups`` are published in order, each as one batch;
-    ``written(identifier)`` is called for the act pages of a group once it is on
-    disk (the search index waits for them), so the pages Pagefind needs first go
-    in the first group.  :meth:`wait` returns when every file is there, and
-    raises what went wrong."""
-
-    def __init__(self, site_dir: Path, groups: list[list[tuple[Path, str, str | None]]],
-                 written: Callable[[str], None] | None = None):
-        self.groups = [[(str(kept), os.path.join(site_dir, *uri.split("/")), identifier)
-                        for kept, uri, identifier in group] for group in groups if group]
-        self.written = written
-        self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="registre-pages", daemon=True)
-
-    def start(self) -> Publisher:
-        self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        try:
-            for group in self.groups:
-                link_files((kept, target) for kept, target, _ in group)
-                if self.written is not None:
-                    for _, _, identifier in group:
-                        if identifier is not None:
-                            self.written(identifier)
-        except BaseException as exc:  # noqa: BLE001 - reported by wait(), in the build's thread
-            self.error = exc
-
-    def wait(self) -> None:
-        if self._thread.ident is not None:  # started
-            self._thread.join()
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error

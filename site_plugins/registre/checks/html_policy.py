@@ -281,7 +281,7 @@ def rule_html_annexes(register) -> list:
     """Markdown annexes are rendered as pages too, whole (front matter or not): the same policy
     applies to the whole file."""
     from registre.domain.diagnostics import error
-    from registre.domain.register import display_path
+    from registre.domain.paths import display_path
 
     diags = []
     acts = {act.source for act in register.acts}  # an act named as an annex: its text is checked as an act's

@@ -26,8 +26,8 @@ from registre.domain.dates import format_date
 from registre.domain.diagnostics import Diagnostic, error, warning
 from registre.domain.lifecycle import is_online
 from registre.domain.model import Act
-from registre.domain.paths import check_inside
-from registre.domain.register import Register, display_path
+from registre.domain.paths import check_inside, display_path
+from registre.domain.register import Register
 from registre.seal.hashing import file_sha256
 from registre.seal.ledger import (
     LEDGER_NAME,

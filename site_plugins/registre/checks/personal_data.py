@@ -21,7 +21,8 @@ from typing import Iterable, Iterator
 
 from registre.domain.diagnostics import Diagnostic, warning
 from registre.domain.model import Act
-from registre.domain.register import Register, display_path
+from registre.domain.paths import display_path
+from registre.domain.register import Register
 from registre.site.presentation import masked
 
 EMAIL_RE = re.compile(r"(?<![\w.+-])([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)", re.UNICODE)

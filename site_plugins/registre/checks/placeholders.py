@@ -54,7 +54,8 @@ def rule_placeholders(register: Register) -> Iterable[Diagnostic]:
     """Marker left in the text of files whose front matter is still incomplete,
     so that one ``registre check`` lists everything to do (acts read: see
     :func:`placeholders_in_act`)."""
-    from registre.domain.register import display_path, iter_act_files
+    from registre.domain.paths import display_path
+    from registre.source.files import iter_act_files
 
     known = {act.source for act in register.acts} | register.annex_files
     for file in iter_act_files(register.acts_root):

@@ -24,8 +24,8 @@ from registre.domain.diagnostics import Diagnostic, error, warning
 from registre.domain.lifecycle import possible_results
 from registre.domain.model import Act, ActType, Annex, Portee, TransmissionStatus
 from registre.domain.nomenclature import rule_matiere_nomenclature
-from registre.domain.paths import check_inside
-from registre.domain.register import Register, display_path
+from registre.domain.paths import check_inside, display_path
+from registre.domain.register import Register
 from registre.source.schema import shown_yaml, yaml_mapping
 
 Rule = Callable[[Register], Iterable[Diagnostic]]

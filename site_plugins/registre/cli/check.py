@@ -7,9 +7,9 @@ import os
 import sys
 from pathlib import Path
 
+from registre.build.load import load_register
 from registre.cli.common import add_config_argument, resolve
 from registre.domain.diagnostics import format_json, format_markdown, format_text, has_errors, summary
-from registre.domain.register import load_register
 
 NAME = "check"
 HELP = "vérifier tous les actes (mentions obligatoires, dates, numérotation, transmission, intégrité)"

@@ -37,7 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from registre.authoring.donne_acte_list import DonneActeError, donne_acte_list, render_markdown, write_pdf
-    from registre.domain.register import display_path, load_register
+    from registre.build.load import load_register
+    from registre.domain.paths import display_path
 
     config, mkdocs_yml, acts_root = resolve(args)
     register = load_register(acts_root, config)

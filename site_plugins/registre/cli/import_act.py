@@ -39,7 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from registre.authoring.importer import DocumentError, plan_import, read_document
     from registre.authoring.scaffold import ScaffoldError, parse_act_type, write_new
-    from registre.domain.register import display_path, load_register
+    from registre.build.load import load_register
+    from registre.domain.paths import display_path
 
     config, _, acts_root = resolve(args)
     try:
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(document: Path, plan) -> None:
-    from registre.domain.register import display_path
+    from registre.domain.paths import display_path
 
     print(f"Brouillon écrit : {display_path(plan.act_path)}")
     if plan.annex_path:

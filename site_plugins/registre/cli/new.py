@@ -62,7 +62,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from registre.authoring.scaffold import ScaffoldError, parse_act_type, prepare, render, target_path, write_new
-    from registre.domain.register import display_path, load_register
+    from registre.build.load import load_register
+    from registre.domain.paths import display_path
 
     config, _, acts_root = resolve(args)
     try:

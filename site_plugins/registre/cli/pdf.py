@@ -15,10 +15,11 @@ import os
 import sys
 import time as clock
 
+from registre.build.load import load_register
 from registre.cli.common import add_config_argument, resolve
 from registre.domain.dates import format_date
 from registre.domain.diagnostics import format_text, has_errors, summary
-from registre.domain.register import display_path, load_register
+from registre.domain.paths import display_path
 from registre.publish.pdf import WORKERS_ENV, PdfError, pdfs_for
 
 NAME = "pdf"

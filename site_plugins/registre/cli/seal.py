@@ -12,11 +12,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+from registre.build.load import load_register
 from registre.checks.integrity import ledger_path
 from registre.cli.common import add_config_argument, resolve
 from registre.domain.diagnostics import format_text, has_errors, summary
 from registre.domain.lifecycle import is_online
-from registre.domain.register import display_path, load_register
+from registre.domain.paths import display_path
 from registre.seal.ledger import LedgerWriteError, append_entries, complement_payload, read_ledger, seal_payload
 
 NAME = "seal"

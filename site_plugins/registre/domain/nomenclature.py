@@ -14,7 +14,6 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterable
 
 from registre.domain.diagnostics import Diagnostic, warning

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from functools import lru_cache
 from pathlib import Path
 
 CACHE_DIR_SWITCH = "REGISTRE_CACHE_DIR"  # another cache folder (``registre verify`` builds with an empty one)
@@ -54,3 +55,17 @@ def check_inside(acts_root: Path, rel: str) -> str | None:
     except ValueError:
         return "ce fichier se trouve hors du dossier acts/."
     return None
+
+
+def display_path(path: Path) -> str:
+    """Path as staff will want to click it: relative to the working directory."""
+    return _display_path(str(path), os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _display_path(path: str, cwd: str) -> str:  # cached: rules ask for each act several times
+    try:
+        rel = os.path.relpath(path, cwd)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel

@@ -24,15 +24,18 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from registre.build.block_cache import BlockCache, key_for
+from registre.build.fingerprint import build_digest
+from registre.build.load import load_register
 from registre.build.old_site import BuildLock, BuildLocked, acquire_lock, discard, prepare_staging, swap_in
-from registre.build.page_cache import PageCache, Publisher, act_page_key, build_digest, generated_page_key
+from registre.build.page_cache import PageCache, act_page_key, generated_page_key
+from registre.build.publisher import Publisher
 from registre.build.template_cache import CheckedBytecodeCache
 from registre.checks.html_policy import sanitize
 from registre.domain.config import ConfigError, RegistreConfig, from_mapping, normalise_site_url
 from registre.domain.dates import format_date, format_date_long
 from registre.domain.diagnostics import sort_key, summary
 from registre.domain.paths import cache_root
-from registre.domain.register import Register, load_register
+from registre.domain.register import Register
 from registre.publish.context import BuildContext, run_steps
 from registre.publish.csp import policy as csp_policy
 from registre.publish.pdf import pdfs_for

@@ -56,8 +56,8 @@ from markupsafe import Markup
 from registre.domain.dates import format_date
 from registre.domain.lifecycle import is_online
 from registre.domain.model import Act
-from registre.domain.paths import cache_root
-from registre.domain.register import Register, display_path
+from registre.domain.paths import cache_root, display_path
+from registre.domain.register import Register
 from registre.files.atomic_write import write_atomic
 from registre.files.hard_links import link_or_copy
 from registre.publish.context import BuildContext
