@@ -550,7 +550,7 @@ PROFILE_STAGES = (
     ("  PDF: write_pdfs (copy into site/)", "registre/pdf.py", "write_pdfs"),
     ("  exports (feeds, JSON, CSV, ICS)", "registre/exports.py", "write_exports"),
     ("  Pagefind CLI (index_site)", "registre/search.py", "index_site"),
-    ("  all post-build steps (run_steps)", "registre/outputs.py", "run_steps"),
+    ("  all post-build steps (run_steps)", "registre/publish/steps.py", "run_steps"),
     ("subprocess waits (Pagefind CLI…)", "subprocess.py", "communicate"),
 )
 

@@ -13,10 +13,10 @@ import pytest
 from conftest import DEMO_TODAY, VALID_DECISION, copy_demo
 
 from registre.build.act_cache import FILE_NAME, CacheFormatError, decode_act, encode
+from registre.build.load import load_register
 from registre.domain import register as register_module
 from registre.domain.config import load_config
 from registre.domain.diagnostics import sort_key
-from registre.build.load import load_register
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import DEMO_TODAY, VALID_DECISION
 
+from registre.build.load import load_register
 from registre.domain.config import load_config
 from registre.domain.model import ActType
-from registre.build.load import load_register
 from registre.source.frontmatter import read_source
 from registre.source.schema import read_act
 

@@ -7,9 +7,9 @@ import re
 import pytest
 from conftest import VALID_DECISION
 
+from registre.build.load import load_register
 from registre.domain.config import load_config
 from registre.domain.delegations import ALINEAS
-from registre.build.load import load_register
 
 
 def report_of(project):

@@ -16,11 +16,11 @@ import yaml
 from frictionless import Checklist, Resource, Schema, checks
 from icalendar import Calendar
 
+from registre.build.load import load_register
 from registre.domain.config import RegistreConfig, _LenientLoader, load_config
 from registre.domain.lifecycle import executory_date
 from registre.domain.model import Act, ActType, Annex, Portee, Signataire, Transmission, TransmissionStatus, Vote
 from registre.domain.register import Register
-from registre.build.load import load_register
 from registre.publish.exports import export_files
 from registre.site.jsonld import jsonld, script_json
 from registre.site.presentation import ActView

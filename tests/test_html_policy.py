@@ -401,8 +401,8 @@ def test_nothing_runs_in_chromium_on_load_hover_or_click(payload_site):
 def test_pdf_links_only_to_allowed_schemes_and_runs_nothing(project):
     from pypdf import PdfReader
 
-    from registre.domain.config import load_config
     from registre.build.load import load_register
+    from registre.domain.config import load_config
     from registre.publish.pdf import ActPdfs, render_pdf
 
     body = ("\n[site](https://exemple.org) [mail](mailto:mairie@exemple.org) [tel](tel:+33400000000)\n\n"

@@ -372,13 +372,14 @@ def test_git_history_catches_a_rebuilt_ledger(sealed):
         in deleted.stdout, deleted.stdout
     assert sealed.registre("seal").returncode == 1  # refused: the register has errors
     # forge it anyway, as a careless script would
-    from registre.domain.config import load_config
     from registre.build.load import load_register
+    from registre.domain.config import load_config
+    from registre.publish.steps import SEALED_FILE_PROVIDERS
     from registre.seal.ledger import append_entries, read_ledger, seal_payload
 
     register = load_register(sealed.acts, load_config(sealed.root / "mkdocs.yml"), run_rules=False)
     ledger = read_ledger(sealed.root / LEDGER)
-    append_entries(ledger, [seal_payload(a, register, "2025-12-15") for a in
+    append_entries(ledger, [seal_payload(a, register, "2025-12-15", SEALED_FILE_PROVIDERS) for a in
                             sorted(register.online, key=lambda a: (a.publication, a.date, a.type.value, a.numero))])
     forged = sealed.registre("check", "acts")
     assert forged.returncode == 1
@@ -588,8 +589,8 @@ def test_year_builds_write_their_shards_and_merge_into_the_full_build(project, t
 
 
 def test_rebuild_removes_stale_shards_of_the_years_built_only(project):
-    from registre.domain.config import load_config
     from registre.build.load import load_register
+    from registre.domain.config import load_config
     from registre.publish.context import BuildContext
     from registre.publish.verify_page import write_integrity_files
 
@@ -627,8 +628,8 @@ def test_rebuild_removes_stale_shards_of_the_years_built_only(project):
 def test_files_the_build_knows_are_those_a_walk_of_the_act_folders_finds(project, tmp_path):
     """A build into an emptied site lists the act folders' files from what it wrote (no walk of
     10,000 folders): the shards are the ones a walk of the built site gives, file for file."""
-    from registre.domain.config import load_config
     from registre.build.load import load_register
+    from registre.domain.config import load_config
     from registre.publish.context import BuildContext
     from registre.publish.verify_page import write_integrity_files
 
@@ -835,9 +836,9 @@ def test_correction_of_unknown_or_later_act_is_refused(project):
 # -- files published by other modules (e.g. the build's PDF), sealed by version -------------------
 
 def test_published_files_from_providers_are_sealed_version_by_version(project, monkeypatch):
+    from registre.build.load import load_register
     from registre.cli.seal import pending_payloads
     from registre.domain.config import load_config
-    from registre.build.load import load_register
     from registre.seal import ledger
 
     project.add("2025/decision-2025-11.md", VALID_DECISION)
@@ -846,14 +847,13 @@ def test_published_files_from_providers_are_sealed_version_by_version(project, m
     def provider(register, act):
         return [ledger.FileRecord("pdf", current["sha"], publie=f"actes/{act.identifier}/{act.identifier}.pdf")]
 
-    monkeypatch.setattr(ledger, "file_providers", lambda: [provider])
     config = load_config(project.root / "mkdocs.yml")
     path = project.acts / "registre.lock"
 
     def seal() -> list[str]:
         register = load_register(project.acts, config)
         assert register.ok, register.diagnostics
-        payloads, described = pending_payloads(register, ledger.read_ledger(path))
+        payloads, described = pending_payloads(register, ledger.read_ledger(path), providers=[provider])
         ledger.append_entries(ledger.read_ledger(path), payloads)
         return described
 

@@ -12,8 +12,8 @@ from conftest import VALID_DECISION
 from pypdf import PdfReader
 from test_rules import ARRETE_INDIVIDUEL
 
-from registre.domain.config import load_config
 from registre.build.load import load_register
+from registre.domain.config import load_config
 
 
 def check(project):

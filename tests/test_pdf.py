@@ -14,12 +14,12 @@ from conftest import VALID_DECISION
 from pypdf import PdfReader, PdfWriter
 from test_site import text_of
 
+from registre.build.load import load_register
 from registre.domain.config import load_config
 from registre.domain.dates import format_date
 from registre.domain.lifecycle import is_online
 from registre.domain.model import TransmissionStatus
 from registre.domain.register import Register
-from registre.build.load import load_register
 from registre.seal.hashing import content_hash
 from registre.site.presentation import ActView
 

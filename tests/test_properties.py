@@ -14,11 +14,11 @@ from conftest import VALID_DECISION
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from registre.build.load import load_register
 from registre.checks.html_policy import check_body
 from registre.domain.config import RegistreConfig, Tribunal
 from registre.domain.diagnostics import Diagnostic, Severity
 from registre.domain.paths import normalise_relative
-from registre.build.load import load_register
 from registre.seal.ledger import read_ledger
 from registre.source.frontmatter import FrontMatterError, read_source
 from registre.source.schema import TOP_KEYS, read_act

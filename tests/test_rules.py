@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 from conftest import VALID_DECISION
 
-from registre.domain.config import load_config
 from registre.build.load import load_register
+from registre.domain.config import load_config
 
 DELIB = """\
 ---

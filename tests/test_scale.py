@@ -16,8 +16,8 @@ from conftest import VALID_DECISION, Project, copy_demo
 from test_options import built, configure
 from test_rules import ARRETE_INDIVIDUEL, delib
 
-from registre.domain.config import load_config
 from registre.build.load import load_register
+from registre.domain.config import load_config
 from registre.publish.search import search_parts
 
 PAGEFIND_OPTIONS = "recherche_actes_par_index: 2"

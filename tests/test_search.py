@@ -17,9 +17,9 @@ import pytest
 from conftest import DEMO_TODAY, ROOT, VALID_DECISION
 from test_rules import ARRETE_INDIVIDUEL, delib
 
+from registre.build.load import load_register
 from registre.domain.config import load_config
 from registre.domain.nomenclature import lookup
-from registre.build.load import load_register
 
 ACT_TYPES = {"deliberation": "Délibération", "arrete": "Arrêté", "decision": "Décision du maire"}
 

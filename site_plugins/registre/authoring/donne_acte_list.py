@@ -15,12 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from registre.authoring.text_templates import TEMPLATES, render_text
+from registre.domain.addresses import act_url
 from registre.domain.dates import format_date
 from registre.domain.delegations import alinea_label
 from registre.domain.lifecycle import is_online
+from registre.domain.masking import masked
 from registre.domain.model import Act
 from registre.domain.register import Register
-from registre.site.presentation import act_url, display_number, masked
+from registre.site.presentation import display_number
 
 MARKDOWN_TEMPLATE = "texte/donne-acte.md"
 PDF_TEMPLATE = "pdf/donne-acte.html"

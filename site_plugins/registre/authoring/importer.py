@@ -24,14 +24,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from registre.authoring.scaffold import Draft, ScaffoldError, next_number, number_taken_by, render
 from registre.checks.html_policy import INLINE_TAGS
 from registre.domain.dates import MONTHS, format_date
 from registre.domain.model import ActType, Signataire
-
-if TYPE_CHECKING:  # pragma: no cover
-    from registre.authoring.scaffold import Draft
+from registre.domain.paths import display_path
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 SHORT_LINE = 45  # a line shorter than this always ends its paragraph
@@ -697,8 +695,6 @@ class ImportPlan:
 def plan_import(document: Document, register, config, *, output: Path | None = None,
                 act_type: ActType | None = None, on: date | None = None) -> ImportPlan:
     """Analyse ``document`` and prepare the draft act (and its annex) for ``register``."""
-    from registre.authoring.scaffold import Draft, ScaffoldError, next_number, number_taken_by, render
-    from registre.domain.paths import display_path
 
     analysis = analyse(document.text, config.signataire)
     notes = list(analysis.notes)

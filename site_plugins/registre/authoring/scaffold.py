@@ -20,11 +20,11 @@ from datetime import date
 from pathlib import Path
 
 from registre.authoring.text_templates import render_text
-from registre.checks.placeholders import MARKER
 from registre.domain.config import RegistreConfig
 from registre.domain.model import Act, ActType, Portee, Signataire
 from registre.domain.paths import display_path
 from registre.domain.register import Register
+from registre.source.schema import MARKER
 
 TEMPLATE = "texte/acte.md"
 

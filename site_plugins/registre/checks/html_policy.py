@@ -29,6 +29,9 @@ from html import unescape
 
 import nh3
 
+from registre.domain.diagnostics import error
+from registre.domain.paths import display_path
+
 # Raw HTML tags staff may type in a text (the importer keeps them too).
 INLINE_TAGS = frozenset({"u", "sup", "sub", "br", "abbr", "mark", "small", "s"})
 # What Markdown and the format's extensions produce.
@@ -280,8 +283,6 @@ def check_body(body: str) -> list[tuple[int, str, str]]:
 def rule_html_annexes(register) -> list:
     """Markdown annexes are rendered as pages too, whole (front matter or not): the same policy
     applies to the whole file."""
-    from registre.domain.diagnostics import error
-    from registre.domain.paths import display_path
 
     diags = []
     acts = {act.source for act in register.acts}  # an act named as an annex: its text is checked as an act's

@@ -20,10 +20,10 @@ import unicodedata
 from typing import Iterable, Iterator
 
 from registre.domain.diagnostics import Diagnostic, warning
+from registre.domain.masking import masked
 from registre.domain.model import Act
 from registre.domain.paths import display_path
 from registre.domain.register import Register
-from registre.site.presentation import masked
 
 EMAIL_RE = re.compile(r"(?<![\w.+-])([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)", re.UNICODE)
 # 01 23 45 67 89, 01.23.45.67.89, 0123456789, +33 1 23 45 67 89, +33 (0)1 23 45 67 89, 0033 6…

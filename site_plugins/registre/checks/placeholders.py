@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from registre.domain.diagnostics import Diagnostic, error
+from registre.domain.model import Act
+from registre.domain.paths import display_path
+from registre.domain.register import Register
+from registre.source.files import iter_act_files
 from registre.source.frontmatter import MAX_FILE_BYTES
-
-if TYPE_CHECKING:  # pragma: no cover
-    from registre.domain.model import Act
-    from registre.domain.register import Register
-
-MARKER = "À COMPLÉTER"
-
+from registre.source.schema import MARKER
 
 # In the text of an act, the marker in capitals (« À COMPLÉTER », « A COMPLETER »), or in any case
 # inside an HTML comment: a sentence such as « le dossier est à compléter » stays legitimate text.
@@ -54,8 +52,6 @@ def rule_placeholders(register: Register) -> Iterable[Diagnostic]:
     """Marker left in the text of files whose front matter is still incomplete,
     so that one ``registre check`` lists everything to do (acts read: see
     :func:`placeholders_in_act`)."""
-    from registre.domain.paths import display_path
-    from registre.source.files import iter_act_files
 
     known = {act.source for act in register.acts} | register.annex_files
     for file in iter_act_files(register.acts_root):

@@ -17,6 +17,7 @@ from registre.checks.integrity import rule_integrity
 from registre.checks.original_pdf import rule_original_pdf
 from registre.checks.personal_data import personal_data_in_act, rule_personal_data_annexes
 from registre.checks.placeholders import placeholders_in_act, rule_placeholders
+from registre.domain.addresses import annex_uri
 from registre.domain.ar import check_ar
 from registre.domain.characters import FORBIDDEN_IN_TEXT, describe, forbidden_lines, what_to_do
 from registre.domain.dates import format_date
@@ -204,7 +205,6 @@ def rule_annex_addresses(register: Register) -> Iterable[Diagnostic]:
     """Two annexes of one act never publish to the same address: the second would replace the
     first on the site while both are sealed.  Addresses equal but for letter case or Unicode
     normalisation count as the same (a server on Windows or macOS makes them one file)."""
-    from registre.site.pages import annex_uri
 
     for act in register.acts:
         by_address: dict[str, list[Annex]] = defaultdict(list)

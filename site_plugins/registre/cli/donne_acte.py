@@ -8,10 +8,13 @@ from pathlib import Path
 
 import yaml
 
+from registre.authoring.donne_acte_list import DonneActeError, donne_acte_list, render_markdown, write_pdf
+from registre.build.load import load_register
 from registre.cli.common import add_config_argument, resolve
 from registre.cli.new import iso_date
 from registre.domain.config import _LenientLoader
 from registre.domain.diagnostics import has_errors, summary
+from registre.domain.paths import display_path
 
 NAME = "donne-acte"
 HELP = "liste des décisions du maire à rapporter au conseil municipal (donné acte), en Markdown ou en PDF"
@@ -36,9 +39,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from registre.authoring.donne_acte_list import DonneActeError, donne_acte_list, render_markdown, write_pdf
-    from registre.build.load import load_register
-    from registre.domain.paths import display_path
 
     config, mkdocs_yml, acts_root = resolve(args)
     register = load_register(acts_root, config)

@@ -6,8 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from registre.authoring.importer import DocumentError, plan_import, read_document
+from registre.authoring.scaffold import ScaffoldError, parse_act_type, write_new
+from registre.build.load import load_register
 from registre.cli.common import add_config_argument, resolve
 from registre.cli.new import iso_date
+from registre.domain.paths import display_path
 
 NAME = "import"
 HELP = "créer le brouillon d'un acte à partir de son texte signé (PDF ou fichier texte)"
@@ -37,10 +41,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from registre.authoring.importer import DocumentError, plan_import, read_document
-    from registre.authoring.scaffold import ScaffoldError, parse_act_type, write_new
-    from registre.build.load import load_register
-    from registre.domain.paths import display_path
 
     config, _, acts_root = resolve(args)
     try:
@@ -78,7 +78,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(document: Path, plan) -> None:
-    from registre.domain.paths import display_path
 
     print(f"Brouillon écrit : {display_path(plan.act_path)}")
     if plan.annex_path:

@@ -7,8 +7,11 @@ import re
 import sys
 from datetime import date
 
+from registre.authoring.scaffold import ScaffoldError, parse_act_type, prepare, render, target_path, write_new
+from registre.build.load import load_register
 from registre.cli.common import add_config_argument, resolve
 from registre.domain.model import Portee
+from registre.domain.paths import display_path
 
 NAME = "new"
 HELP = "préparer le fichier du prochain acte (numéro suivant, date du jour, signataire) à compléter"
@@ -61,9 +64,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from registre.authoring.scaffold import ScaffoldError, parse_act_type, prepare, render, target_path, write_new
-    from registre.build.load import load_register
-    from registre.domain.paths import display_path
 
     config, _, acts_root = resolve(args)
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Iterable
 
 from registre.build.load import load_register
 from registre.checks.integrity import ledger_path
@@ -18,7 +19,15 @@ from registre.cli.common import add_config_argument, resolve
 from registre.domain.diagnostics import format_text, has_errors, summary
 from registre.domain.lifecycle import is_online
 from registre.domain.paths import display_path
-from registre.seal.ledger import LedgerWriteError, append_entries, complement_payload, read_ledger, seal_payload
+from registre.publish.steps import SEALED_FILE_PROVIDERS
+from registre.seal.ledger import (
+    FileProvider,
+    LedgerWriteError,
+    append_entries,
+    complement_payload,
+    read_ledger,
+    seal_payload,
+)
 
 NAME = "seal"
 HELP = "sceller les actes publiés : les inscrire au registre d'intégrité acts/registre.lock (CI)"
@@ -30,8 +39,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_config_argument(parser)
 
 
-def pending_payloads(register, ledger) -> tuple[list[dict], list[str]]:
-    """(lines to append, French description of each)."""
+def pending_payloads(register, ledger, providers: Iterable[FileProvider] = SEALED_FILE_PROVIDERS
+                     ) -> tuple[list[dict], list[str]]:
+    """(lines to append, French description of each); ``providers``: the files the build publishes
+    with an act beside its annexes and original (its PDF/A)."""
     sealed_on = register.today.isoformat()
     payloads, described = [], []
     online = sorted((a for a in register.acts if is_online(a, register.today)),
@@ -39,10 +50,10 @@ def pending_payloads(register, ledger) -> tuple[list[dict], list[str]]:
     for act in online:
         sealed = ledger.acts.get(act.identifier)
         if sealed is None:
-            payloads.append(seal_payload(act, register, sealed_on))
+            payloads.append(seal_payload(act, register, sealed_on, providers))
             described.append(f"{act.identifier} : scellé (publié le {act.publication.isoformat()})")
             continue
-        complement = complement_payload(sealed, act, register, sealed_on)
+        complement = complement_payload(sealed, act, register, sealed_on, providers)
         if complement:
             parts = list(complement.get("suivi", {}))
             parts += [f"fichier {f.get('publie') or f.get('chemin')}" for f in complement.get("fichiers", [])]

@@ -37,10 +37,11 @@ from pathlib import Path
 
 from registre.build.site_rebuild import RebuildError, compare_sites, rebuild
 from registre.cli.common import add_config_argument, resolve
+from registre.domain.addresses import INDEX_PATH
 from registre.domain.config import ConfigError, RegistreConfig, clock_today
 from registre.domain.diagnostics import Diagnostic, error, format_text, has_errors, summary, warning
 from registre.domain.paths import display_path
-from registre.publish.verify_page import INDEX_PATH, LEDGER_PATH, read_published_hashes
+from registre.publish.verify_page import LEDGER_PATH, read_published_hashes
 from registre.seal.hashing import bytes_sha256, file_sha256, is_sha256
 from registre.seal.ledger import LEDGER_NAME, Ledger, read_ledger, split_lines
 

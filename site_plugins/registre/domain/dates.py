@@ -52,15 +52,6 @@ def next_working_day(day: date, departement: str = "") -> date:
     return day
 
 
-def recours_deadline(start: date, departement: str = "", months: int = 2) -> date:
-    """Last day to file a recours contentieux (CJA R421-1, délai franc).
-
-    Neither the day of publication/notification nor the day of expiry counts:
-    the last day is ``start + 2 mois + 1 jour``, carried to the next working
-    day when it falls on a Saturday, Sunday or public holiday."""
-    return next_working_day(add_months(start, months) + timedelta(days=1), departement)
-
-
 def format_date(day: date | None) -> str:
     """30 mai 2025 ; 1er janvier 2026."""
     if day is None:

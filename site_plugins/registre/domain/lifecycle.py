@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from registre.domain.dates import recours_deadline
 from registre.domain.model import Act, ActType, Resultat, TransmissionStatus, Vote
 
 
@@ -62,11 +61,6 @@ def executory_date(act: Act) -> date | None:
         assert act.transmission.date is not None
         return max(known, act.transmission.date)
     return known
-
-
-def last_day_of_recours(act: Act, departement: str) -> date | None:
-    start = made_known(act)
-    return recours_deadline(start, departement) if start else None
 
 
 def is_online(act: Act, today: date) -> bool:

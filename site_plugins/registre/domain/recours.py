@@ -1,9 +1,33 @@
-"""The mention of voies et délais de recours (CJA R421-1, R421-5; CRPA L411-2)."""
+"""Voies et délais de recours: until when an act can be challenged, and the mention it carries.
+
+CJA R421-1: two months (délai franc) from publication, or notification for individual acts
+(:func:`last_day_of_recours`); CJA R421-5 and CRPA L411-2: the act states the voies et délais
+(:func:`mention`).  The check that an act carries the mention is
+:func:`registre.checks.rules.rule_recours`.
+"""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from registre.domain.config import RegistreConfig
+from registre.domain.dates import add_months, next_working_day
+from registre.domain.lifecycle import made_known
 from registre.domain.model import Act
+
+
+def recours_deadline(start: date, departement: str = "", months: int = 2) -> date:
+    """Last day to file a recours contentieux (CJA R421-1, délai franc).
+
+    Neither the day of publication/notification nor the day of expiry counts:
+    the last day is ``start + 2 mois + 1 jour``, carried to the next working
+    day when it falls on a Saturday, Sunday or public holiday."""
+    return next_working_day(add_months(start, months) + timedelta(days=1), departement)
+
+
+def last_day_of_recours(act: Act, departement: str) -> date | None:
+    start = made_known(act)
+    return recours_deadline(start, departement) if start else None
 
 
 def standard_mention(act: Act, config: RegistreConfig) -> str:

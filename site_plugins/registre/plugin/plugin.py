@@ -36,10 +36,11 @@ from registre.domain.dates import format_date, format_date_long
 from registre.domain.diagnostics import sort_key, summary
 from registre.domain.paths import cache_root
 from registre.domain.register import Register
-from registre.publish.context import BuildContext, run_steps
+from registre.publish.context import BuildContext
 from registre.publish.csp import policy as csp_policy
 from registre.publish.pdf import pdfs_for
 from registre.publish.search import SearchIndexer, indexer_for, search_fields
+from registre.publish.steps import PAGE_PROVIDERS, run_steps
 from registre.resources import TEMPLATES
 from registre.site import pages as site
 from registre.site.jsonld import jsonld, script_json
@@ -278,7 +279,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
             since = self.register.today.year - self.config.serve_annees + 1
             log.info("registre : « mkdocs serve » ne génère que les actes depuis %s (serve_annees).", since)
         generated_pages = list(site.site_pages(self.register, per_page=self.config.par_page, since_year=since,
-                                               act_years=self.years))
+                                               act_years=self.years, providers=PAGE_PROVIDERS))
         # Act pages show the size and SHA-256 of the very PDFs the post-build step writes.
         build = self.build_context(config)
         self.pdfs = pdfs_for(build.register, build.cache_dir, build.site_url)

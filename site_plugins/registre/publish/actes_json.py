@@ -18,21 +18,13 @@ from registre.domain.model import Act
 from registre.domain.nomenclature import lookup
 from registre.domain.register import Register
 from registre.files.atomic_write import write_atomic
-from registre.site.pages import annex_url
-from registre.site.presentation import ActView, masked
+from registre.site.presentation import ActView, annex_links
 
 FORMAT_VERSION = 1
 
 
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def annex_links(view: ActView, site_url: str) -> list[dict]:
-    """[{titre, url}] for the act's annexes, as published on the site."""
-    act = view.act
-    return [{"titre": masked(annex.titre or annex.filename, act), "url": absolute(site_url, annex_url(act, annex))}
-            for annex in act.annexes]
 
 
 def act_record(view: ActView, site_url: str) -> dict:

@@ -1,8 +1,8 @@
 """Extra outputs of a build, written after MkDocs has written the pages.
 
 Each step is a function ``step(build: BuildContext) -> None`` listed in
-:data:`STEPS`; the MkDocs plugin runs them in order in ``on_post_build``.
-Steps are plain Python (no MkDocs import): exports, feeds, PDFs, search index.
+:mod:`registre.publish.steps`; the build runs them in order once MkDocs has
+written the pages.  Plain Python (no MkDocs import).
 """
 
 from __future__ import annotations
@@ -45,24 +45,3 @@ class BuildContext:
 
     def builds_year(self, year: int) -> bool:
         return self.years is None or year in self.years
-
-
-Step = Callable[[BuildContext], None]
-
-
-def _steps() -> list[Step]:
-    steps: list[Step] = []
-    # Steps are appended here by the modules that own them, e.g.:
-    #   from .exports import write_exports; steps.append(write_exports)
-    from registre.publish.exports import write_exports; steps.append(write_exports)
-    from registre.publish.pdf import write_pdfs; steps.append(write_pdfs)
-    from registre.publish.sitemap import write_sitemaps; steps.append(write_sitemaps)
-    from registre.publish.verify_page import write_integrity_files; steps.append(write_integrity_files)  # lists the files written above
-    # Last: Pagefind indexes the last part of the search index in the background meanwhile.
-    from registre.publish.search import index_site; steps.append(index_site)
-    return steps
-
-
-def run_steps(build: BuildContext) -> None:
-    for step in _steps():
-        step(build)

@@ -14,20 +14,19 @@ import logging
 from dataclasses import dataclass
 from typing import Iterator
 
+from registre.domain.addresses import CSV_PATH, DONNEES_URI, ICS_PATH, JSON_PATH
 from registre.domain.register import Register
 from registre.files.atomic_write import write_if_changed
 from registre.publish.actes_json import RecordLines, actes_json
 from registre.publish.context import BuildContext
 from registre.publish.feeds import FORMATS, feed_files, feed_names, feed_path
-from registre.publish.ics import ICS_PATH, seances_calendar
-from registre.publish.scdl import CSV_PATH, SCDL_VERSION, scdl_csv
+from registre.publish.ics import seances_calendar
+from registre.publish.scdl import SCDL_VERSION, scdl_csv
 from registre.site.pages import GeneratedPage
 
 log = logging.getLogger("mkdocs.plugins.registre")
 
-JSON_PATH = "donnees/actes.json"
 RECORDS_FILE = "actes-json-lignes.json"  # under the build's cache folder (see RecordLines)
-DONNEES_URI = "donnees/"
 FORMAT_LABELS = {"atom": "Atom", "rss": "RSS"}
 
 

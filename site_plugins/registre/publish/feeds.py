@@ -15,14 +15,13 @@ from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
-from registre.domain.addresses import absolute
+from registre.domain.addresses import FEED_DIR, absolute
 from registre.domain.model import Act, ActType
 from registre.domain.nomenclature import lookup
 from registre.domain.register import Register
 from registre.site.presentation import ActView
 
 FEED_SIZE = 50
-FEED_DIR = "flux"
 ALL = "actes"
 TIMEZONE = ZoneInfo("Europe/Paris")
 FORMATS = ("atom", "rss")

@@ -22,8 +22,6 @@ from registre.domain.register import Register
 from registre.site.pages import seance_uri
 from registre.site.presentation import ActView
 
-ICS_PATH = "flux/seances.ics"
-
 
 def seances(register: Register) -> dict[date, list[Act]]:
     """Séance date → délibérations online adopted that day, by number."""

@@ -53,8 +53,11 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
+from registre.checks.html_policy import sanitize
+from registre.domain.addresses import act_url, original_site_path, pdf_site_path
 from registre.domain.dates import format_date
 from registre.domain.lifecycle import is_online
+from registre.domain.masking import masked
 from registre.domain.model import Act
 from registre.domain.paths import cache_root, display_path
 from registre.domain.register import Register
@@ -63,7 +66,9 @@ from registre.files.hard_links import link_or_copy
 from registre.publish.context import BuildContext
 from registre.resources import TEMPLATES
 from registre.seal.hashing import bytes_sha256, content_hash, file_sha256, is_sha256, remember_sha256, sha256_many
-from registre.site.presentation import ActView, act_url, masked
+from registre.seal.ledger import FileRecord
+from registre.site.pages import demote_headings
+from registre.site.presentation import ActView
 
 log = logging.getLogger("mkdocs.plugins.registre")
 
@@ -116,14 +121,6 @@ def human_size(size: int) -> str:
     if size < 1000 * 1000:
         return f"{round(size / 1000)} Ko"
     return f"{size / 1e6:.1f} Mo".replace(".", ",")
-
-
-def pdf_site_path(act: Act) -> str:
-    return f"{act_url(act.identifier)}{act.identifier}.pdf"
-
-
-def original_site_path(act: Act) -> str:
-    return f"{act_url(act.identifier)}{act.identifier}-original.pdf"
 
 
 # -- rendering environment ----------------------------------------------------
@@ -195,8 +192,6 @@ def render_markdown(text: str) -> Markup:
     """Markdown of an act or annex → HTML, its headings under the PDF's own; sanitised by the
     site's policy (:mod:`registre.html_policy`: no script, no link but http(s), mailto, tel or
     relative), so it is safe to mark for the template."""
-    from registre.checks.html_policy import sanitize
-    from registre.site.pages import demote_headings
 
     return Markup(sanitize(markdown.markdown(demote_headings(text), extensions=list(MARKDOWN_EXTENSIONS),
                                              output_format="html")))
@@ -735,7 +730,6 @@ def sealed_pdf_records(register: Register, act: Act) -> list:
     Same cache and site URL as ``mkdocs build`` (``.cache/registre`` beside
     mkdocs.yml, ``site_url``), so ``registre seal`` before a build renders the
     PDF once and the build reuses it byte for byte."""
-    from registre.seal.ledger import FileRecord
 
     if not register.config.pdf:
         return []

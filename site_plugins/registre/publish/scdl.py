@@ -47,7 +47,6 @@ from registre.domain.register import Register
 from registre.site.presentation import ActView
 
 SCDL_VERSION = "2.1.5"
-CSV_PATH = "donnees/deliberations.csv"
 COLUMNS = (
     "COLL_NOM", "COLL_SIRET", "DELIB_ID", "DELIB_DATE", "DELIB_MATIERE_CODE", "DELIB_MATIERE_NOM",
     "DELIB_OBJET", "BUDGET_ANNEE", "BUDGET_NOM", "PREF_ID", "PREF_DATE", "VOTE_EFFECTIF", "VOTE_REEL",

@@ -29,18 +29,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Mapping
 
+from registre.domain.addresses import BUNDLE_DIR, SEARCH_URI, act_url
 from registre.domain.nomenclature import lookup
 from registre.domain.register import Register
 from registre.files.hard_links import link_files, link_or_copy
 from registre.publish.context import BuildContext
 from registre.seal.hashing import TREE_MANIFEST, seal_tree, tree_intact
 from registre.site.pages import GeneratedPage
-from registre.site.presentation import ActView, act_url
+from registre.site.presentation import ActView
 
 log = logging.getLogger("mkdocs.plugins.registre")
 
-SEARCH_URI = "recherche/"
-BUNDLE_DIR = "pagefind"  # where the index and the UI are written, under the site
 # Filter names as shown to citizens (the search page capitalises the first letter).
 FILTER_NAMES = ("année", "type", "matière", "statut")
 TIMEOUT_S = 1800

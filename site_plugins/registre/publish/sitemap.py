@@ -18,12 +18,11 @@ import gzip
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from registre.domain.addresses import act_url, annex_url
 from registre.domain.lifecycle import changes_in_force, executory_date
 from registre.domain.model import Act
 from registre.domain.register import Register
 from registre.publish.context import BuildContext
-from registre.site.pages import annex_url
-from registre.site.presentation import act_url
 
 MAX_URLS = 50_000
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

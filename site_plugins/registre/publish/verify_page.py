@@ -37,18 +37,16 @@ import shutil
 from pathlib import Path
 from typing import Iterator, Mapping
 
+from registre.domain.addresses import INDEX_PATH, PAGE_URI, SHARDS_DIR, annex_uri
 from registre.domain.register import Register
 from registre.files.atomic_write import write_if_changed
 from registre.publish.context import BuildContext
 from registre.seal.hashing import content_hash, file_sha256
 from registre.seal.ledger import LEDGER_NAME, Ledger, read_ledger
-from registre.site.pages import GeneratedPage, annex_uri
+from registre.site.pages import GeneratedPage
 from registre.site.presentation import ActView
 
-PAGE_URI = "verifier/"
-INDEX_PATH = "verifier/integrite.json"
 LEDGER_PATH = f"verifier/{LEDGER_NAME}"
-SHARDS_DIR = "verifier/empreintes"
 SHARD_SCHEME = SHARDS_DIR + "/{annee}/{prefixe}.json"  # prefixe: the hash's first PREFIX_LENGTH hex characters
 PREFIX_LENGTH = 2
 INDEX_FORMAT = "registre-integrite-v2"

@@ -16,8 +16,7 @@ from registre.domain.addresses import absolute
 from registre.domain.lifecycle import is_online
 from registre.domain.model import ActType
 from registre.domain.nomenclature import lookup
-from registre.publish.actes_json import annex_links
-from registre.site.presentation import ActView
+from registre.site.presentation import ActView, annex_links
 
 SCHEMA = "https://schema.org/"
 # A later act that withdraws or repeals this one ends its legal force.

@@ -13,13 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterator
 
+from registre.domain.addresses import MATIERES_URI
 from registre.domain.model import Act
 from registre.domain.nomenclature import Matiere, lookup
 from registre.domain.register import Register
 from registre.site.pages import GeneratedPage, paginate
 from registre.site.presentation import ActView
 
-MATIERES_URI = "registre/matieres/"
 OTHER_SLUG = "autres"
 PER_PAGE = 100
 

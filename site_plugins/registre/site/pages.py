@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Callable, Iterator
-from urllib.parse import quote
+from typing import Callable, Iterable, Iterator
 
+from registre.domain.addresses import act_url, annex_uri, annex_url, seance_uri
 from registre.domain.dates import format_date
 from registre.domain.lifecycle import is_online
-from registre.domain.model import Act, ActType, Annex
+from registre.domain.masking import masked
+from registre.domain.model import Act, ActType
 from registre.domain.register import Register
-from registre.site.presentation import ActView, act_url, masked, seance_uri
+from registre.site.presentation import ActView
 
 TYPE_ORDER = (ActType.DELIBERATION, ActType.ARRETE, ActType.DECISION)
 LATEST_COUNT = 10
@@ -80,20 +81,6 @@ class GeneratedPage:
         return self.data
 
 
-def annex_uri(act: Act, annex: Annex) -> str:
-    """Where an annex is published, under its act's folder."""
-    name = annex.filename
-    if annex.is_markdown:
-        return f"actes/{act.identifier}/annexes/{name[:-3]}/"
-    return f"actes/{act.identifier}/annexes/{name}"
-
-
-def annex_url(act: Act, annex: Annex) -> str:
-    """The annex's address as written in a link: :func:`annex_uri` percent-encoded, so that
-    a « # », « ? », « % », a space or an accent in the file name stays part of the name."""
-    return quote(annex_uri(act, annex), safe="/")
-
-
 class SiteView:
     """What every template may ask about the register."""
 
@@ -129,11 +116,13 @@ class SiteView:
 
 
 def site_pages(register: Register, *, per_page: int = 100, since_year: int | None = None,
-               act_years: frozenset[int] | None = None) -> Iterator[GeneratedPage]:
+               act_years: frozenset[int] | None = None,
+               providers: Iterable[Callable[[Register], Iterator[GeneratedPage]]] = ()) -> Iterator[GeneratedPage]:
     """Every generated page.  ``since_year`` limits the whole site to recent acts
     (fast previews with ``mkdocs serve``); ``act_years`` limits only the act and
     annex pages, the register-wide pages still list every act (one build per
-    year, outputs merged)."""
+    year, outputs merged).  ``providers`` add pages of their own (matières, data,
+    verification, search: :data:`registre.publish.steps.PAGE_PROVIDERS`)."""
     online = register.online
     if since_year is not None:
         online = [a for a in online if a.year >= since_year]
@@ -163,23 +152,12 @@ def site_pages(register: Register, *, per_page: int = 100, since_year: int | Non
                 )
     yield from _register_pages(register, online, per_page)
     yield from _seance_pages(register, online)
-    for provider in extra_page_providers():
+    for provider in providers:
         yield from provider(register)
     yield GeneratedPage(src_uri="donne-acte/index.md", title="Donné acte : décisions prises par délégation",
                         template="registre/donne-acte.html", data={"donne_acte": DonneActeView(register)},
                         description="Décisions du maire prises par délégation du conseil municipal et compte "
                                     "rendu au conseil (L2122-22 et L2122-23 CGCT).")
-
-
-def extra_page_providers():
-    """Modules that add pages: each a function ``(register) -> Iterator[GeneratedPage]``."""
-    providers = []
-    # e.g. from .verify_page import verify_pages; providers.append(verify_pages)
-    from registre.publish.exports import donnees_pages; providers.append(donnees_pages)
-    from registre.publish.verify_page import verify_pages; providers.append(verify_pages)
-    from registre.publish.search import search_pages; providers.append(search_pages)
-    from registre.site.matieres import matiere_pages; providers.append(matiere_pages)
-    return providers
 
 
 def _register_pages(register: Register, online: list[Act], per_page: int) -> Iterator[GeneratedPage]:

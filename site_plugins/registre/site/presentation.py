@@ -10,18 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from registre.domain.addresses import absolute, act_url, annex_url, seance_uri
 from registre.domain.config import RegistreConfig
 from registre.domain.dates import format_date, format_date_long
-from registre.domain.lifecycle import (
-    changes_in_force,
-    executory_date,
-    is_online,
-    last_day_of_recours,
-    made_known,
-    resultat,
-)
+from registre.domain.lifecycle import changes_in_force, executory_date, is_online, made_known, resultat
+from registre.domain.masking import masked
 from registre.domain.model import Act, ActType, TransmissionStatus
-from registre.domain.recours import mention
+from registre.domain.recours import last_day_of_recours, mention
 from registre.domain.register import CORRECTION_LABELS, Register
 
 KIND_VERBS = {"modifie": "Modifie", "abroge": "Abroge", "retire": "Retire", "rectifie": "Rectifie"}
@@ -34,25 +29,8 @@ REJECTED_VERBS = {"modifie": "Proposait de modifier", "abroge": "Proposait d'abr
 DONNE_ACTE_SHOWN = 20
 
 
-def seance_uri(day: date) -> str:
-    """Address of the page of a council séance (its délibérations and donné acte)."""
-    return f"seances/{day.isoformat()}/"
-
-
-def act_url(identifier: str) -> str:
-    """Site-relative URL of an act page; stable, derived from the identifier."""
-    return f"actes/{identifier}/"
-
-
 def display_number(act: Act, config: RegistreConfig) -> str:
     return config.pattern_for(act.type).format(numero=act.numero, annee=act.year, type=act.type.value)
-
-
-def masked(text: str, act: Act) -> str:
-    """Text with the personal data listed in ``masquer`` hidden (CRPA L312-1-2)."""
-    for secret in sorted(act.masquer, key=len, reverse=True):
-        text = text.replace(secret, "[donnée masquée]")
-    return text
 
 
 @dataclass
@@ -232,3 +210,10 @@ class ActView:
     @property
     def seance_url(self) -> str:
         return seance_uri(self.act.date)
+
+
+def annex_links(view: ActView, site_url: str) -> list[dict]:
+    """[{titre, url}] for the act's annexes, as published on the site."""
+    act = view.act
+    return [{"titre": masked(annex.titre or annex.filename, act), "url": absolute(site_url, annex_url(act, annex))}
+            for annex in act.annexes]

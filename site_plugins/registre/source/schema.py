@@ -13,7 +13,6 @@ from datetime import date
 
 import yaml
 
-from registre.checks.placeholders import MARKER
 from registre.domain.characters import FORBIDDEN_IN_FIELDS, describe, what_to_do
 from registre.domain.diagnostics import Diagnostic, error, warning
 from registre.domain.model import (
@@ -30,6 +29,9 @@ from registre.domain.model import (
 )
 from registre.domain.paths import normalise_relative
 from registre.source.frontmatter import SourceFile
+
+# What `registre new` writes where staff must fill in a value (checks.placeholders finds those left).
+MARKER = "À COMPLÉTER"
 
 TOP_KEYS = (
     "type", "numero", "date", "objet", "signataire", "matiere", "portee", "notification",
