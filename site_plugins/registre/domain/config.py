@@ -1,13 +1,15 @@
 """The commune's settings, as plain values shared by the CLI and the plugin.
 
-They live once in ``mkdocs.yml`` under ``plugins: - registre: {...}``; the
-MkDocs plugin validates them with typed config options and hands them over as
-a :class:`RegistreConfig`; the CLI reads the same block with
-:func:`load_config` without importing MkDocs.
+They live once in ``mkdocs.yml`` under ``plugins: - registre: {...}`` and are
+defined once, here: :class:`RegistreConfig` (values and defaults) and
+:func:`from_mapping` (checks, French errors).  The CLI reads the block with
+:func:`load_config`; the MkDocs plugin hands over what MkDocs read.
 """
 
 from __future__ import annotations
 
+import difflib
+import enum
 import os
 import re
 from dataclasses import dataclass, field
@@ -31,8 +33,27 @@ class Tribunal:
     adresse: str = ""
 
 
+class Publicite(str, enum.Enum):
+    """How the commune makes its acts known (L2131-1 CGCT; IV: choice of communes under 3,500)."""
+
+    ELECTRONIQUE = "electronique"  # publication on the website (the rule since 1 July 2022)
+    AFFICHAGE = "affichage"
+    PAPIER = "papier"
+
+
+@dataclass(frozen=True)
+class PubliciteChoice:
+    mode: Publicite = Publicite.ELECTRONIQUE
+    deliberation: date | None = None  # date of the délibération that chose affichage or papier
+
+
 @dataclass(frozen=True)
 class RegistreConfig:
+    """The ``registre`` block of mkdocs.yml: the one definition of every option and its default.
+
+    The CLI reads it with :func:`load_config`, the MkDocs plugin with :func:`from_mapping` (its
+    options schema is generated from :data:`OPTIONS`): same values, same French errors."""
+
     commune: str = "Commune"
     siret: str = ""
     departement: str = ""  # "66", "2A", "971"
@@ -55,6 +76,19 @@ class RegistreConfig:
     # Acts per Pagefind index: Pagefind holds about 270 KB per page while indexing, so the
     # acts of a year are indexed in parts of this many and merged in the browser.
     search_part_size: int = 1000
+    # Acts per page of the register's lists.
+    per_page: int = 100
+    # `mkdocs serve` on a large register: only the acts of the last N years get pages (0 = all).
+    serve_years: int = 0
+    # Build only the act pages (and their PDFs and search index) of these years; the register-wide
+    # pages are built in full.  One job per year, outputs merged: see README « Passage à l'échelle ».
+    years: tuple[int, ...] = ()
+    # Population of the commune (decides the convocation delay of the council, L2121-11/12, and
+    # whether it may choose its mode of publicity, L2131-1 IV); None: not given.
+    habitants: int | None = None
+    # Installation dates of the municipal council, oldest first (delegations last for a mandate).
+    mandats: tuple[date, ...] = ()
+    publicite: PubliciteChoice = field(default_factory=PubliciteChoice)
 
     @property
     def siren(self) -> str:
@@ -78,6 +112,12 @@ class RegistreConfig:
         return clock_today()
 
 
+# The options of the ``registre`` block of mkdocs.yml (names as staff write them).
+OPTIONS = ("commune", "siret", "departement", "tribunal", "acts_dir", "patterns", "premiers_numeros", "signataire",
+           "demo", "demo_message", "date_reference", "pdf", "recherche_actes_par_index", "par_page",
+           "serve_annees", "annees", "habitants", "mandats", "publicite")
+
+
 def clock_today() -> date:
     """Today outside any configuration: $REGISTRE_DATE, then the clock."""
     env = os.environ.get("REGISTRE_DATE")
@@ -93,38 +133,123 @@ def normalise_site_url(url: str | None) -> str:
 
 def from_mapping(data: dict | None, site_url: str | None = None, config_file: Path | None = None) -> RegistreConfig:
     """Build a config from the plain mapping found in mkdocs.yml (``config_file``: that file,
-    named with the line in errors)."""
-    data = dict(data or {})
+    named with the line in errors).  Options left out (or None) take their default."""
+    data = {k: v for k, v in dict(data or {}).items() if v is not None}
+    unknown = sorted(set(data) - set(OPTIONS))
+    if unknown:
+        name = unknown[0]
+        close = difflib.get_close_matches(name, OPTIONS, n=1)
+        where, _ = _config_line(config_file, name)
+        raise ConfigError(f"{where}: erreur: option « {name} » inconnue dans le bloc « registre ». Correction : "
+                          + (f"vouliez-vous écrire « {close[0]} » ?" if close else
+                             f"retirez-la ; les options sont : {', '.join(OPTIONS)}."))
     for key in QUOTED_KEYS:
         _check_quoted(data, key, config_file)
-    tribunal = data.get("tribunal") or {}
-    signataire = data.get("signataire")
+    defaults = RegistreConfig()
+    tribunal = _mapping(data, "tribunal")
+    signataire = _mapping(data, "signataire")
     premiers = {}
-    for type_name, years in (data.get("premiers_numeros") or {}).items():
+    for type_name, years in _mapping(data, "premiers_numeros").items():
         premiers[str(type_name)] = {int(y): int(n) for y, n in (years or {}).items()}
     siret = str(data.get("siret", "") or "")
     if siret and not re.fullmatch(r"\d{14}", siret):
         raise ConfigError(f"mkdocs.yml : le SIRET « {siret} » doit compter 14 chiffres.")
     today = data.get("date_reference")
     if isinstance(today, str):
-        today = date.fromisoformat(today)
+        today = _date(today, "date_reference")
     return RegistreConfig(
-        commune=str(data.get("commune", "Commune")),
+        commune=str(data.get("commune", defaults.commune)),
         siret=siret,
         departement=str(data.get("departement", "") or ""),
-        tribunal=Tribunal(nom=str(tribunal.get("nom", "tribunal administratif")),
-                          adresse=str(tribunal.get("adresse", ""))),
-        acts_dir=str(data.get("acts_dir", "acts")),
-        patterns={str(k): str(v) for k, v in (data.get("patterns") or {}).items()},
+        tribunal=Tribunal(nom=str(tribunal.get("nom", defaults.tribunal.nom)),
+                          adresse=str(tribunal.get("adresse", defaults.tribunal.adresse))),
+        acts_dir=str(data.get("acts_dir", defaults.acts_dir)),
+        patterns={str(k): str(v) for k, v in _mapping(data, "patterns").items()},
         premiers_numeros=premiers,
-        signataire=Signataire(**{k: str(v) for k, v in signataire.items()}) if signataire else None,
-        demo=bool(data.get("demo", False)),
+        signataire=Signataire(prenom=str(signataire.get("prenom", "")), nom=str(signataire["nom"]),
+                              qualite=str(signataire.get("qualite", "Maire"))) if signataire.get("nom") else None,
+        demo=_bool(data, "demo", defaults.demo),
         demo_message=str(data.get("demo_message", "") or ""),
         today=today,
         site_url=normalise_site_url(site_url),
-        pdf=bool(data.get("pdf", True)),
-        search_part_size=_positive(data.get("recherche_actes_par_index", 1000), "recherche_actes_par_index"),
+        pdf=_bool(data, "pdf", defaults.pdf),
+        search_part_size=_positive(data.get("recherche_actes_par_index", defaults.search_part_size),
+                                   "recherche_actes_par_index"),
+        per_page=_positive(data.get("par_page", defaults.per_page), "par_page"),
+        serve_years=_positive(data.get("serve_annees", defaults.serve_years), "serve_annees", zero=True),
+        years=_years(data.get("annees", [])),
+        habitants=_positive(data["habitants"], "habitants") if "habitants" in data else None,
+        mandats=_mandats(data.get("mandats", [])),
+        publicite=_publicite(data.get("publicite", Publicite.ELECTRONIQUE.value)),
     )
+
+
+def _mapping(data: dict, key: str) -> dict:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"mkdocs.yml : registre → {key} : une liste de « clé: valeur » est attendue "
+                          f"(reçu « {value} »).")
+    return value
+
+
+def _bool(data: dict, key: str, default: bool) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"mkdocs.yml : registre → {key} : « {value} » n'est ni true ni false. "
+                          f"Correction : écrivez « {key}: true » ou « {key}: false ».")
+    return value
+
+
+def _date(value, name: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(f"mkdocs.yml : registre → {name} : « {value} » n'est pas une date. "
+                          "Correction : écrivez-la AAAA-MM-JJ, par exemple 2020-05-23.") from None
+
+
+def _years(values) -> tuple[int, ...]:
+    if not isinstance(values, list):
+        values = [values]
+    years = []
+    for value in values:
+        if isinstance(value, bool) or not re.fullmatch(r"\d{4}", str(value).strip()):
+            raise ConfigError(f"mkdocs.yml : registre → annees : « {value} » n'est pas une année. "
+                              "Correction : une liste d'années, par exemple annees: [2024, 2025].")
+        years.append(int(value))
+    return tuple(sorted(set(years)))
+
+
+def _mandats(values) -> tuple[date, ...]:
+    if not isinstance(values, list):
+        raise ConfigError("mkdocs.yml : registre → mandats : une liste de dates est attendue. Correction : "
+                          "les dates d'installation du conseil municipal, la plus ancienne d'abord, par exemple "
+                          "mandats: [2020-05-23, 2026-03-28].")
+    days = [_date(v, "mandats") for v in values]
+    if days != sorted(set(days)):
+        raise ConfigError("mkdocs.yml : registre → mandats : les dates doivent être distinctes et rangées de la plus "
+                          "ancienne à la plus récente. Correction : par exemple mandats: [2020-05-23, 2026-03-28].")
+    return tuple(days)
+
+
+def _publicite(value) -> PubliciteChoice:
+    modes = ", ".join(m.value for m in Publicite)
+    mode, deliberation = value, None
+    if isinstance(value, dict):
+        mode, deliberation = value.get("mode"), value.get("deliberation")
+    try:
+        mode = Publicite(str(mode))
+    except ValueError:
+        raise ConfigError(f"mkdocs.yml : registre → publicite : « {mode} » n'est pas un mode de publicité "
+                          f"({modes}). Correction : par exemple publicite: {{mode: affichage, deliberation: "
+                          "2022-06-30}.") from None
+    if mode is not Publicite.ELECTRONIQUE and deliberation is None:
+        raise ConfigError("mkdocs.yml : registre → publicite : la date de la délibération qui a choisi ce mode "
+                          "manque (L2131-1 IV CGCT). Correction : publicite: {mode: "
+                          f"{mode.value}, deliberation: AAAA-MM-JJ}}.")
+    return PubliciteChoice(mode, None if deliberation is None else _date(deliberation, "publicite → deliberation"))
 
 
 # Codes YAML would read as numbers (« siret: 21660228400012 », « departement: 01 » read as 1).
@@ -164,13 +289,13 @@ def _config_line(config_file: Path | None, key: str) -> tuple[str, str]:
     return shown, ""
 
 
-def _positive(value, name: str) -> int:
-    try:
+def _positive(value, name: str, *, zero: bool = False) -> int:
+    number = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, str) and re.fullmatch(r"\d{1,9}", value.strip()):
         number = int(value)
-    except (TypeError, ValueError):
-        number = 0
-    if number < 1:
-        raise ConfigError(f"mkdocs.yml : registre → {name} : « {value} » doit être un nombre entier positif.")
+    if number is None or number < (0 if zero else 1):
+        raise ConfigError(f"mkdocs.yml : registre → {name} : « {value} » doit être un nombre entier "
+                          f"{'positif ou nul' if zero else 'positif'}.")
     return number
 
 

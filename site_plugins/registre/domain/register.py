@@ -18,6 +18,7 @@ from registre.domain.donne_acte import DonneActeReport, donne_acte_report
 from registre.domain.lifecycle import changes_in_force, executory_date, is_online, is_rejected
 from registre.domain.model import Act, ActType
 from registre.domain.paths import display_path
+from registre.domain.seance import Seance
 
 CORRECTION_LABELS = {
     "modifie": ("modifié", "Modifié par"),
@@ -38,6 +39,7 @@ class Register:
     acts_root: Path
     today: date
     acts: list[Act] = field(default_factory=list)
+    seances: list[Seance] = field(default_factory=list)  # council séances (seance-AAAA-MM-JJ.md), by date
     diagnostics: list[Diagnostic] = field(default_factory=list)
     annex_files: set[str] = field(default_factory=set)  # Markdown annexes (no front matter)
     shown_paths: dict[str, str] = field(default_factory=dict, repr=False)  # source → path in diagnostics
@@ -109,6 +111,10 @@ class Register:
             except (OSError, UnicodeDecodeError):
                 continue
             yield path, text.replace("\r\n", "\n").replace("\r", "\n")
+
+    @cached_property
+    def seance_by_date(self) -> dict[date, Seance]:
+        return {s.date: s for s in self.seances}
 
     def of_type(self, act_type: ActType) -> list[Act]:
         return [a for a in self.acts if a.type is act_type]

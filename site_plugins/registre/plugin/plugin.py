@@ -11,7 +11,6 @@ import atexit
 import logging
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
 from mkdocs import utils as mkdocs_utils
@@ -31,7 +30,7 @@ from registre.build.page_cache import PageCache, act_page_key, generated_page_ke
 from registre.build.publisher import Publisher
 from registre.build.template_cache import CheckedBytecodeCache
 from registre.checks.html_policy import sanitize
-from registre.domain.config import ConfigError, RegistreConfig, from_mapping, normalise_site_url
+from registre.domain.config import OPTIONS, ConfigError, RegistreConfig, from_mapping, normalise_site_url
 from registre.domain.dates import format_date, format_date_long
 from registre.domain.diagnostics import sort_key, summary
 from registre.domain.paths import cache_root
@@ -111,40 +110,9 @@ def explain_failure(error: BaseException, *, kept: bool) -> None:
 
 
 
-class TribunalOptions(base.Config):
-    nom = c.Type(str, default="tribunal administratif")
-    adresse = c.Type(str, default="")
-
-
-class SignataireOptions(base.Config):
-    prenom = c.Type(str, default="")
-    nom = c.Type(str, default="")
-    qualite = c.Type(str, default="Maire")
-
-
-class RegistreOptions(base.Config):
-    commune = c.Type(str, default="Commune")
-    # Also numbers, so that an unquoted value gets a French error from config.from_mapping.
-    siret = c.Type((str, int), default="")
-    departement = c.Type((str, int), default="")
-    tribunal = c.SubConfig(TribunalOptions)
-    acts_dir = c.Type(str, default="acts")
-    patterns = c.Type(dict, default={})
-    premiers_numeros = c.Type(dict, default={})
-    signataire = c.SubConfig(SignataireOptions)
-    demo = c.Type(bool, default=False)
-    demo_message = c.Type(str, default="")
-    date_reference = c.Optional(c.Type((str, date)))
-    par_page = c.Type(int, default=100)
-    # `mkdocs serve` on a large register: only the acts of the last N years get pages (0 = all).
-    serve_annees = c.Type(int, default=0)
-    # Build only the act pages (and their PDFs and search index) of these years; the register-wide
-    # pages are built in full.  One job per year, outputs merged: see README « Passage à l'échelle ».
-    annees = c.Type(list, default=[])
-    # Generate a PDF of each act (WeasyPrint); false publishes the signed originals only.
-    pdf = c.Type(bool, default=True)
-    # Acts per Pagefind index (memory while indexing: about 270 KB per act).
-    recherche_actes_par_index = c.Type(int, default=1000)
+# The options schema comes from the one definition of the options (registre.domain.config): MkDocs
+# only collects them; their checks, defaults and French errors are config.from_mapping's.
+RegistreOptions = type("RegistreOptions", (base.Config,), {name: c.Optional(c.Type(object)) for name in OPTIONS})
 
 
 class RegistrePlugin(BasePlugin[RegistreOptions]):
@@ -210,13 +178,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._stage(config)
-        options = dict(self.config)
-        options["tribunal"] = dict(self.config.tribunal)
-        options["signataire"] = dict(self.config.signataire) if self.config.signataire.nom else None
-        if isinstance(options.get("date_reference"), date):
-            options["date_reference"] = options["date_reference"].isoformat()
         try:
-            self.settings = from_mapping(options, config.site_url,
+            self.settings = from_mapping(dict(self.config), config.site_url,
                                          Path(config.config_file_path) if config.config_file_path else None)
         except ConfigError as exc:
             raise PluginError(str(exc)) from None
@@ -234,7 +197,10 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         if not self.register.ok:
             raise PluginError(f"Le registre n'est pas publiable : {summary(self.register.diagnostics)}. "
                               "Corrigez les erreurs ci-dessus (registre check les liste aussi).")
-        self.years = frozenset(self._years()) or None
+        self.years = frozenset(self.settings.years) or None
+        if self.years:
+            log.info("registre : seules les pages des actes de %s sont construites (option annees).",
+                     ", ".join(map(str, sorted(self.years))))
         theme_dirs = config.theme.dirs
         theme_dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
         config.extra_css.append("assets/registre/registre.css")
@@ -242,23 +208,10 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         config.extra_javascript.append("assets/registre/accessibilite.js")
         return config
 
-    def _years(self) -> list[int]:
-        years = []
-        for value in self.config.annees:
-            try:
-                years.append(int(value))
-            except (TypeError, ValueError):
-                raise PluginError(f"mkdocs.yml : registre → annees : « {value} » n'est pas une année. "
-                                  "Correction : une liste d'années, par exemple annees: [2024, 2025].") from None
-        if years:
-            log.info("registre : seules les pages des actes de %s sont construites (option annees).",
-                     ", ".join(map(str, sorted(years))))
-        return years
-
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         """``mkdocs serve`` rebuilds when an act, an annex or the sealed register changes."""
         root = Path(config.config_file_path or ".").parent
-        acts = root / (self.settings.acts_dir if self.settings else self.config.acts_dir)
+        acts = root / self.settings.acts_dir
         if acts.is_dir():
             server.watch(str(acts))
         return server
@@ -275,10 +228,10 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.last_page = None
         self.view = site.SiteView(self.register)
         since = None
-        if self.command == "serve" and self.config.serve_annees > 0:
-            since = self.register.today.year - self.config.serve_annees + 1
+        if self.command == "serve" and self.settings.serve_years > 0:
+            since = self.register.today.year - self.settings.serve_years + 1
             log.info("registre : « mkdocs serve » ne génère que les actes depuis %s (serve_annees).", since)
-        generated_pages = list(site.site_pages(self.register, per_page=self.config.par_page, since_year=since,
+        generated_pages = list(site.site_pages(self.register, per_page=self.settings.per_page, since_year=since,
                                                act_years=self.years, providers=PAGE_PROVIDERS))
         # Act pages show the size and SHA-256 of the very PDFs the post-build step writes.
         build = self.build_context(config)

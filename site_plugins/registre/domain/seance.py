@@ -1,0 +1,88 @@
+"""The séance of the municipal council as a legal record (CGCT L2121-7 to L2121-26).
+
+One file per séance, ``acts/<année>/seance-<AAAA-MM-JJ>.md`` (format: docs/format-des-actes.md):
+its convocation, the members present, their proxies, the absent ones, the liste des délibérations
+put online (L2121-25) and the procès-verbal (L2121-15), whose text is the file's body.  Plain
+values; the rules are :mod:`registre.checks.seances`, reading is :mod:`registre.source.seance_schema`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Member:
+    """A council member, « Prénom NOM » as the séance file writes them."""
+
+    prenom: str
+    nom: str
+    qualite: str = ""
+
+    @property
+    def display(self) -> str:
+        return f"{self.prenom} {self.nom}".strip()
+
+
+@dataclass(frozen=True)
+class Pouvoir:
+    """A proxy (L2121-20): ``de`` (the mandant, absent) votes through ``a`` (the mandataire, present)."""
+
+    de: str
+    a: str
+
+
+@dataclass(frozen=True)
+class ProcesVerbal:
+    arrete_le: date | None = None  # date of the (later) séance that adopted it
+    publication: date | None = None  # put online (within a week of arrete_le, L2121-15)
+    original: str | None = None  # signed PV (PDF under acts/), published as it is
+
+
+@dataclass
+class Seance:
+    source: str  # path under acts/, POSIX
+    date: date
+    lieu: str
+    convocation: date  # date the convocation was sent
+    membres_en_exercice: int
+    president: Member
+    presents: tuple[str, ...]
+    heure: str | None = None  # "18:30"
+    urgence: bool = False  # shortened delay (never under one jour franc, L2121-11/12)
+    seconde_convocation: bool = False  # no quorum required (L2121-17, al. 2)
+    secretaires: tuple[Member, ...] = ()
+    pouvoirs: tuple[Pouvoir, ...] = ()
+    absents: tuple[str, ...] = ()
+    liste_publication: date | None = None  # liste des délibérations online (L2121-25)
+    proces_verbal: ProcesVerbal | None = None
+    body: str = ""  # the procès-verbal's text (empty until written)
+    body_line: int = 1
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # key (dotted) → line
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def identifier(self) -> str:
+        return f"seance-{self.date.isoformat()}"
+
+    @property
+    def mandants(self) -> tuple[str, ...]:
+        return tuple(p.de for p in self.pouvoirs)
+
+    @property
+    def quorum(self) -> int:
+        """Members present needed to deliberate: more than half of the members in office (L2121-17)."""
+        return self.membres_en_exercice // 2 + 1
+
+    @property
+    def has_quorum(self) -> bool:
+        return self.seconde_convocation or len(self.presents) >= self.quorum
+
+    def line_of(self, key: str) -> int:
+        """Line of ``key`` (dotted for nested keys: ``proces_verbal.arrete_le``), else of its parent, else 1."""
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key.rpartition(".")[0]
+        return 1
