@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Iterable
 
 from registre.seal.hashing import file_sha256, sha256_many
+from registre.site.pages import PageKind
 from registre.site.presentation import ActView
 
 
@@ -80,7 +81,7 @@ def act_page_key(build: str, view: ActView, downloads: Iterable, site_url: str, 
 # Register-wide pages kept like act pages: their rows show only what the act pages' keys cover
 # (number, date, objet, status, link).  Séance and donné-acte pages list more of each act and are
 # always rendered (a dozen pages).
-KEPT_TEMPLATES = frozenset({"registre/register-list.html", "registre/matiere.html", "registre/annex.html"})
+KEPT_KINDS = frozenset({PageKind.REGISTER_LIST, PageKind.MATIERE, PageKind.ANNEX})
 
 
 class _NotKept(Exception):
@@ -91,7 +92,7 @@ def generated_page_key(build: str, page, act_keys: dict[str, str]) -> str | None
     """Key of a listing, matière or annex page (``page``: a ``site.GeneratedPage``): its
     address, title and Markdown, and its data with each act replaced by the key of its
     act page (which covers every field a row shows).  None: the page is always rendered."""
-    if page.template not in KEPT_TEMPLATES or not page.src_uri.endswith("index.md"):
+    if page.kind not in KEPT_KINDS or not page.src_uri.endswith("index.md"):
         return None
     try:
         data = _canonical(page.data, act_keys)

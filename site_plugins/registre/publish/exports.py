@@ -22,7 +22,7 @@ from registre.publish.context import BuildContext
 from registre.publish.feeds import FORMATS, feed_files, feed_names, feed_path
 from registre.publish.ics import seances_calendar
 from registre.publish.scdl import SCDL_VERSION, scdl_csv
-from registre.site.pages import GeneratedPage
+from registre.site.pages import GeneratedPage, PageKind
 
 log = logging.getLogger("mkdocs.plugins.registre")
 
@@ -91,7 +91,7 @@ def donnees_pages(register: Register) -> Iterator[GeneratedPage]:
     yield GeneratedPage(
         src_uri=DONNEES_URI + "index.md",
         title="Données ouvertes et flux",
-        template="registre/donnees.html",
+        kind=PageKind.DONNEES,
         data={"feeds": feed_links(), "exports": data_links(), "scdl_version": SCDL_VERSION},
         description=f"Flux Atom et RSS des actes, calendrier des séances et données ouvertes du registre des "
                     f"actes de {register.config.commune} (JSON, CSV au format SCDL).",
