@@ -2,7 +2,7 @@
 the convocation: Markdown (``templates/texte/donne-acte.md``) and a printable
 PDF (``templates/pdf/donne-acte.html``, rendered with WeasyPrint).
 
-The data is :attr:`Register.donne_acte` (:mod:`registre.donne_acte`): the
+The data is :attr:`Register.donne_acte` (:mod:`registre.domain.donne_acte`): the
 décisions still to report, or those a séance reported, here grouped by the
 item (alinéa) of L2122-22 each rests on.
 """

@@ -6,7 +6,7 @@ year, date, the commune's signataire, the délibération of delegation of the
 last décision…), and what only staff know is left as an *empty* value with a
 comment « À COMPLÉTER : … ».  An empty value is an error for ``registre
 check``, and so is any « À COMPLÉTER » left in the text of the act
-(:mod:`registre.placeholders`): a half-filled file can never be published.
+(:mod:`registre.checks.placeholders`): a half-filled file can never be published.
 
 :func:`write_new` creates the file exclusively: it never overwrites anything.
 """

@@ -3,7 +3,7 @@
 Reading an act is YAML, typing and the checks of its own text (personal
 data, HTML, markers left in it): ≈ 1.5 ms per act, 15 s for a register of
 10,000, every build, for files that have not changed.  This cache keeps, for
-each file under ``acts/``, what reading it gave: the :class:`~registre.model.Act`,
+each file under ``acts/``, what reading it gave: the :class:`~registre.domain.model.Act`,
 its diagnostics, the annexes it names; it is keyed by the SHA-256 of the
 file's bytes, the path shown in diagnostics, the date of reference ("today",
 some checks depend on it) and the digest of this package's code and of the

@@ -1,7 +1,7 @@
 """Rule: the register still holds, unchanged, everything that was sealed.
 
 Compares the acts under ``acts/`` with the sealed register
-``acts/registre.lock`` (see :mod:`registre.ledger`):
+``acts/registre.lock`` (see :mod:`registre.seal.ledger`):
 
 * the ledger itself: a line edited, removed or reordered breaks the chain;
   compared with the versions committed in git, it may only have grown;

@@ -2,7 +2,7 @@
 
 Each rule is a function ``(register) -> Iterable[Diagnostic]`` listed in
 :data:`RULES`; :func:`check_register` runs them all.  Field-level rules
-(required keys, real dates, types) live in :mod:`registre.schema`.
+(required keys, real dates, types) live in :mod:`registre.source.schema`.
 """
 
 from __future__ import annotations
@@ -255,7 +255,7 @@ def html_in_act(act: Act, path: str) -> Iterable[Diagnostic]:
 
 
 def characters_in_text(text: str, path: str, first_line: int, what: str, code: str) -> Iterable[Diagnostic]:
-    """Control and bidirectional characters in a Markdown text (see :mod:`registre.characters`)."""
+    """Control and bidirectional characters in a Markdown text (see :mod:`registre.domain.characters`)."""
     for index, char in forbidden_lines(text, FORBIDDEN_IN_TEXT):
         yield error(path, first_line + index, f"caractère invisible interdit dans le texte {what} : "
                                               f"{describe(char)}.", what_to_do("cette ligne"), code)

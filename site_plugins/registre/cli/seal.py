@@ -1,6 +1,6 @@
 """``registre seal``: inscribe the acts newly published in the sealed register.
 
-The only writer of ``acts/registre.lock`` (see :mod:`registre.ledger`).  It
+The only writer of ``acts/registre.lock`` (see :mod:`registre.seal.ledger`).  It
 appends one ``scellement`` line per act online and not yet sealed, and one
 ``complement`` line per sealed act completed since (transmission received,
 note or donné acte added, new published file).  It never rewrites a line,

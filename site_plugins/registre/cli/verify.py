@@ -16,7 +16,7 @@ register ``acts/registre.lock``:
   site is built again from the register (``mkdocs.yml``, ``docs/``,
   ``acts/``) into a temporary folder, cold (no cache) and with the date the
   site was built with, and both are compared file by file (see
-  :mod:`registre.site_rebuild`; the few Pagefind files whose bytes vary
+  :mod:`registre.build.site_rebuild`; the few Pagefind files whose bytes vary
   from run to run are compared by content): a file missing, added or
   different is an error;
 * ``--avant ANCIEN_SITE`` / ``--tete EMPREINTE``: the register an earlier

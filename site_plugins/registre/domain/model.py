@@ -1,7 +1,7 @@
 """The administrative act as a plain Python value.
 
 An :class:`Act` is what one file under ``acts/`` means once its front matter
-has been read and checked field by field (see :mod:`registre.schema`).  It
+has been read and checked field by field (see :mod:`registre.source.schema`).  It
 carries no MkDocs object and no rendering: pages, exports and the CLI all read
 the same values.
 """

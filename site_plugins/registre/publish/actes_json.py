@@ -89,7 +89,7 @@ def actes_document(register: Register, site_url: str, *, records: bool = True) -
 class RecordLines:
     """The JSON line of each act's record, kept between builds under the key of the act's
     page (``page_keys``: identifier → key), which covers every field a record holds (see
-    :func:`registre.page_cache.act_page_inputs`): a warm build encodes only the acts whose
+    :func:`registre.build.page_cache.act_page_inputs`): a warm build encodes only the acts whose
     page changed.  ``path`` None: nothing kept."""
 
     def __init__(self, path: Path | None, page_keys: Mapping[str, str]):

@@ -1,10 +1,10 @@
 """Machine-readable copies of the register, written after the site is built.
 
-:func:`write_exports` is the post-build step (see :mod:`registre.outputs`):
-Atom and RSS feeds (:mod:`registre.feeds`), the calendar of séances
-(:mod:`registre.seances_ics`), the JSON export of every act online
-(:mod:`registre.actes_json`) and the SCDL « Délibérations » CSV
-(:mod:`registre.scdl`).  :func:`donnees_pages` adds the « Données ouvertes »
+:func:`write_exports` is the post-build step (see :mod:`registre.publish.steps`):
+Atom and RSS feeds (:mod:`registre.publish.feeds`), the calendar of séances
+(:mod:`registre.publish.ics`), the JSON export of every act online
+(:mod:`registre.publish.actes_json`) and the SCDL « Délibérations » CSV
+(:mod:`registre.publish.scdl`).  :func:`donnees_pages` adds the « Données ouvertes »
 page that lists them.  Only acts online are exported, never scheduled ones.
 """
 
@@ -87,7 +87,7 @@ def data_links() -> list[ExportLink]:
 
 
 def donnees_pages(register: Register) -> Iterator[GeneratedPage]:
-    """Page provider (see :func:`registre.site.extra_page_providers`)."""
+    """Page provider (see :func:`registre.publish.steps.PAGE_PROVIDERS`)."""
     yield GeneratedPage(
         src_uri=DONNEES_URI + "index.md",
         title="Données ouvertes et flux",

@@ -190,7 +190,7 @@ def _jinja() -> jinja2.Environment:
 
 def render_markdown(text: str) -> Markup:
     """Markdown of an act or annex → HTML, its headings under the PDF's own; sanitised by the
-    site's policy (:mod:`registre.html_policy`: no script, no link but http(s), mailto, tel or
+    site's policy (:mod:`registre.checks.html_policy`: no script, no link but http(s), mailto, tel or
     relative), so it is safe to mark for the template."""
 
     return Markup(sanitize(markdown.markdown(demote_headings(text), extensions=list(MARKDOWN_EXTENSIONS),

@@ -23,8 +23,8 @@ shards of its years, and only the shards that have entries; the index does
 not depend on the years built.  Copying the site folders of the year builds
 over one another thus gives the same ``verifier/`` files as one full build.
 
-:func:`verify_pages` is a page provider (see :func:`registre.site.extra_page_providers`);
-:func:`write_integrity_files` is a post-build step (see :mod:`registre.outputs`):
+:func:`verify_pages` is a page provider (see :func:`registre.publish.steps.PAGE_PROVIDERS`);
+:func:`write_integrity_files` is a post-build step (see :mod:`registre.publish.steps`):
 it runs after the other steps so the files they write are listed too.
 :func:`read_published_hashes` reads the hashes back from a built site.
 """

@@ -6,7 +6,7 @@ reordering a line breaks the chain at the next line.  Two kinds of lines:
 
 ``scellement``
     an act published on the site, sealed once: identifier, source file,
-    publication date, sealing date, ``contenu`` (:func:`registre.hashing.content_hash`:
+    publication date, sealing date, ``contenu`` (:func:`registre.seal.hashing.content_hash`:
     the fields that define the act and its text), the hash of each defining
     field (``champs``) and of the text (``texte``) so a change can be named,
     the files published with it (``fichiers``: annexes, signed original…) and

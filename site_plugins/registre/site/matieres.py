@@ -1,6 +1,6 @@
 """Browse the register by matière (ACTES nomenclature), beside years and types.
 
-:func:`matiere_pages` is a page provider (see :func:`registre.site.extra_page_providers`):
+:func:`matiere_pages` is a page provider (see :func:`registre.publish.steps.PAGE_PROVIDERS`):
 ``registre/matieres/`` lists the matières that have acts online, grouped by
 level 1, and ``registre/matieres/<code>/`` lists the acts of one matière
 (level 2 when the act gives it, else level 1), newest first, paginated like

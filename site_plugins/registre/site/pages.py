@@ -85,7 +85,7 @@ class GeneratedPage:
     body: str | Callable[[], str] = ""
     data: dict = field(default_factory=dict)
     description: str = ""
-    # Written by staff (an act's text, a Markdown annex): its HTML is sanitised (registre.html_policy).
+    # Written by staff (an act's text, a Markdown annex): its HTML is sanitised (registre.checks.html_policy).
     staff_text: bool = False
 
     @property

@@ -1,4 +1,4 @@
-"""The act format: front matter YAML tree → typed :class:`~registre.model.Act`.
+"""The act format: front matter YAML tree → typed :class:`~registre.domain.model.Act`.
 
 Each value is typed from its *raw text* according to the key it sits under,
 so YAML 1.1 guesses never reach the register.  Every problem is collected as
