@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import hashlib
 import json
 import types
 import typing
@@ -35,6 +34,7 @@ from typing import Any, Callable
 from registre.domain.diagnostics import Diagnostic, Severity
 from registre.domain.model import Act
 from registre.files.atomic_write import write_atomic
+from registre.seal.hashing import bytes_sha256, text_sha256
 
 FORMAT = "registre-actes-v3"
 FILE_NAME = "actes.jsonl"
@@ -177,7 +177,7 @@ class ReadFile:
 
 
 def file_key(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return bytes_sha256(data)
 
 
 class ActCache:
@@ -225,7 +225,7 @@ class ActCache:
                 continue
             self._lines += 1
             digest, _, text = line.partition(b" ")
-            if hashlib.sha256(text).hexdigest().encode() != digest:
+            if bytes_sha256(text).encode() != digest:
                 continue  # a line cut short, damaged or edited: its file is read again
             try:
                 rel, entry = json.loads(text)
@@ -287,4 +287,4 @@ class ActCache:
 def _line(rel: str, entry: dict | None) -> str:
     """``<SHA-256 of the JSON text> <JSON text>``: the hash is checked when the line is read back."""
     text = json.dumps([rel, entry], ensure_ascii=False, separators=(",", ":"))
-    return f"{hashlib.sha256(text.encode('utf-8')).hexdigest()} {text}\n"
+    return f"{text_sha256(text)} {text}\n"

@@ -30,7 +30,7 @@ from registre.publish.csp import policy as csp_policy
 from registre.publish.search import search_fields
 from registre.resources import TEMPLATES
 from registre.site.jsonld import jsonld, script_json
-from registre.site.pages import PageKind, SiteView
+from registre.site.pages import SiteView
 
 log = logging.getLogger("mkdocs.plugins.registre")
 

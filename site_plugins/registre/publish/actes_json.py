@@ -8,7 +8,6 @@ personal data listed in ``masquer`` stays hidden, as on the page.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Callable, Mapping
@@ -18,6 +17,7 @@ from registre.domain.model import Act
 from registre.domain.nomenclature import lookup
 from registre.domain.register import Register
 from registre.files.atomic_write import write_atomic
+from registre.seal.hashing import text_sha256
 from registre.site.presentation import ActView, annex_links
 
 FORMAT_VERSION = 1
@@ -135,7 +135,7 @@ class RecordLines:
 
 
 def _line_digest(key: str, line: str) -> str:
-    return hashlib.sha256(f"{key}\0{line}".encode("utf-8")).hexdigest()
+    return text_sha256(f"{key}\0{line}")
 
 
 def actes_json(register: Register, site_url: str, lines: RecordLines | None = None) -> bytes:

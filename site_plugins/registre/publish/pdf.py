@@ -65,7 +65,15 @@ from registre.files.atomic_write import write_atomic
 from registre.files.hard_links import link_or_copy
 from registre.publish.context import BuildContext
 from registre.resources import TEMPLATES
-from registre.seal.hashing import bytes_sha256, content_hash, file_sha256, is_sha256, remember_sha256, sha256_many
+from registre.seal.hashing import (
+    bytes_sha256,
+    content_hash,
+    file_sha256,
+    is_sha256,
+    remember_sha256,
+    sha256_many,
+    text_sha256,
+)
 from registre.seal.ledger import FileRecord
 from registre.site.pages import demote_headings
 from registre.site.presentation import ActView
@@ -408,7 +416,7 @@ class ActPdfs:
     def job(self, act: Act) -> tuple[str, RenderJob]:
         """(cache key, render job) for ``act``: renders the HTML, not the PDF."""
         html = self.html(act)
-        key = hashlib.sha256("\0".join((engine_versions(), _stylesheet_text(), html)).encode("utf-8")).hexdigest()
+        key = text_sha256("\0".join((engine_versions(), _stylesheet_text(), html)))
         target = self.cache_dir / key[:2] / f"{key}.pdf"
         return key, RenderJob(html=html, base_url=self.page_url(act) if self.site_url else "",
                               identifier=content_hash(act)[:32], target=str(target))

@@ -31,7 +31,6 @@ naming the line.  Plain Python: no MkDocs here.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -42,7 +41,15 @@ from typing import Callable, Iterable
 
 from registre.domain.addresses import annex_uri, original_site_path
 from registre.domain.masking import mask_value, secrets
-from registre.seal.hashing import HASH_FORMAT, content_hash, defining_fields, file_sha256, is_sha256
+from registre.seal.hashing import (
+    HASH_FORMAT,
+    bytes_sha256,
+    content_hash,
+    defining_fields,
+    file_sha256,
+    is_sha256,
+    text_sha256,
+)
 
 LEDGER_NAME = "registre.lock"
 LEDGER_VERSION = 1
@@ -54,10 +61,6 @@ FIXED_ROLES = frozenset({"annexe", "original"})
 # Keys of the follow-up state (``suivi``), completed after publication.
 FOLLOW_UP_KEYS = ("transmission", "note", "donne_acte")
 GIT_HISTORY_DEPTH = 100
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def canonical_json(value) -> str:
@@ -141,7 +144,7 @@ def published_file_records(register, act, providers: Iterable[FileProvider]) -> 
 def field_hashes(act) -> dict[str, str]:
     """SHA-256 of each defining field (masked), ``masquer`` itself excepted."""
     hidden = secrets(act)
-    return {key: sha256_text(canonical_json(mask_value(value, hidden)))
+    return {key: text_sha256(canonical_json(mask_value(value, hidden)))
             for key, value in defining_fields(act).items() if key != "masquer"}
 
 
@@ -151,7 +154,7 @@ def normalised_body(act) -> str:
 
 def text_hash(act) -> str:
     """SHA-256 of the act's text (masked)."""
-    return sha256_text(mask_value(normalised_body(act), secrets(act)))
+    return text_sha256(mask_value(normalised_body(act), secrets(act)))
 
 
 def follow_up(act) -> dict:
@@ -162,7 +165,7 @@ def follow_up(act) -> dict:
     donne_acte = list(act.donne_acte)
     return {
         "transmission": transmission if isinstance(transmission, dict) else None,
-        "note": sha256_text(note) if isinstance(note, str) and note.strip() else None,
+        "note": text_sha256(note) if isinstance(note, str) and note.strip() else None,
         "donne_acte": donne_acte,
     }
 
@@ -327,7 +330,7 @@ def parse_entries(ledger: Ledger) -> None:
     previous_acte = None
     breaks: list[Problem] = []
     for index, raw in enumerate(split_lines(ledger.data), start=1):
-        digest = hashlib.sha256(raw).hexdigest()
+        digest = bytes_sha256(raw)
         if not raw.strip():
             ledger.problems.append(Problem(index, "ligne vide dans le registre scellé.",
                                            "restaurez le fichier registre.lock tel que « registre seal » l'a écrit "
@@ -557,7 +560,7 @@ def render_lines(ledger: Ledger, payloads: list[dict]) -> bytes:
     for payload in payloads:
         line = canonical_json({**payload, "ligne": number, "precedent": previous}).encode("utf-8")
         out.append(line + b"\n")
-        previous = hashlib.sha256(line).hexdigest()
+        previous = bytes_sha256(line)
         number += 1
     return b"".join(out)
 
