@@ -797,7 +797,7 @@ def run_size(n: int, args) -> dict:
                 record["cache_check"] = {"cold_wall_s": cold["wall_s"], "files": len(warm),
                                          "differing": len(differing), "examples": differing[:10],
                                          "differing_outside_pagefind": len(outside), "outside_examples": outside[:10]}
-                print(f"[{n}] à chaud / à froid : {len(differing)} fichier(s) différent(s)", flush=True)
+                print(f"[{n}] à chaud / à froid : {len(differing)} fichier{'s' if len(differing) > 1 else ''} différent{'s' if len(differing) > 1 else ''}", flush=True)
         finally:
             extra.unlink()
 
@@ -1006,7 +1006,7 @@ def render_markdown(results: dict) -> str:
         if r.get("cache_check"):
             c = r["cache_check"]
             lines += [f"**Cache, {num(r['n'])} actes + 1** : construction à chaud et à froid comparées fichier par "
-                      f"fichier : {c['differing']} fichier(s) différent(s) sur {num(c['files'])}"
+                      f"fichier : {c['differing']} fichier{'s' if c['differing'] > 1 else ''} différent{'s' if c['differing'] > 1 else ''} sur {num(c['files'])}"
                       + (f", dont {c['differing_outside_pagefind']} hors de `pagefind/` (la sortie de Pagefind "
                          "n'est pas reproductible octet pour octet)" if "differing_outside_pagefind" in c else "")
                       + "."

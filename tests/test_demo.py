@@ -11,7 +11,7 @@ from test_site import text_of
 def test_demo_checks_clean(demo):
     result = demo.registre("check", "acts")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "0 erreur(s), 0 avertissement(s)" in result.stdout
+    assert "0 erreur, 0 avertissement" in result.stdout
 
 
 def test_demo_builds_strict(demo):

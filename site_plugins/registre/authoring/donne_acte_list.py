@@ -21,6 +21,7 @@ from registre.domain.delegations import alinea_label
 from registre.domain.lifecycle import is_online
 from registre.domain.masking import masked
 from registre.domain.model import Act
+from registre.domain.plurals import counted
 from registre.domain.register import Register
 from registre.site.presentation import display_number
 
@@ -154,6 +155,7 @@ def _html_environment():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["date_fr"] = format_date
+    env.filters["counted"] = counted
     return env
 
 

@@ -325,7 +325,7 @@ def rule_numbering(register: Register) -> Iterable[Diagnostic]:
                 act = by_number[numero][0]
                 missing = f"n°{expected}" if numero - expected == 1 else f"n°{expected} à {numero - 1}"
                 yield warning(_where(register, act), act.line_of("numero"),
-                              f"numérotation des {act_type.plural.lower()} de {year} : {missing} manquant(s) "
+                              f"numérotation des {act_type.plural.lower()} de {year} : {missing} {'manquant' if numero - expected == 1 else 'manquants'} "
                               f"avant le n°{numero}.",
                               "ajoutez l'acte manquant, ou corrigez ce numéro.", "numero.gap")
             expected = numero + 1

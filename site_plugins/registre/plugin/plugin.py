@@ -25,6 +25,7 @@ from registre.build.template_cache import CheckedBytecodeCache
 from registre.checks.html_policy import sanitize
 from registre.domain.config import OPTIONS
 from registre.domain.dates import format_date, format_date_long
+from registre.domain.plurals import counted
 from registre.plugin.failure import explain_failure, strict_failure
 from registre.publish.csp import policy as csp_policy
 from registre.publish.search import search_fields
@@ -87,7 +88,7 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         assert self.build is not None and self.build.pdfs is not None
-        env.filters.update(date_fr=format_date, csp_policy=csp_policy, date_fr_long=format_date_long,
+        env.filters.update(date_fr=format_date, counted=counted, csp_policy=csp_policy, date_fr_long=format_date_long,
                            tojson_ld=script_json, act_jsonld=jsonld, search_fields=search_fields,
                            act_downloads=self.build.pdfs.downloads)
         env.globals["registre_blocks"] = BlockCache()

@@ -60,6 +60,7 @@ from registre.domain.lifecycle import is_online
 from registre.domain.masking import masked
 from registre.domain.model import Act
 from registre.domain.paths import cache_root, display_path
+from registre.domain.plurals import counted
 from registre.domain.register import Register
 from registre.files.atomic_write import write_atomic
 from registre.files.hard_links import link_or_copy
@@ -193,6 +194,7 @@ def _jinja() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["date_fr"] = format_date
+    env.filters["counted"] = counted
     return env
 
 

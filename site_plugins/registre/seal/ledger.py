@@ -41,6 +41,7 @@ from typing import Callable, Iterable
 
 from registre.domain.addresses import annex_uri, original_site_path
 from registre.domain.masking import mask_value, secrets
+from registre.domain.plurals import agree
 from registre.seal.hashing import (
     HASH_FORMAT,
     bytes_sha256,
@@ -393,7 +394,7 @@ def _order_problems(entries: list[Entry]) -> list[Problem]:
     if missing:
         after = next((e for n, e in numbered if n > missing[0]), numbered[-1][1])
         gone = f"n°{missing[0]}" if len(missing) == 1 else f"n°{', '.join(map(str, missing[:10]))}"
-        problems.append(Problem(after.line, f"registre scellé : ligne(s) {gone} supprimée(s) (avant la ligne de "
+        problems.append(Problem(after.line, f"registre scellé : {agree(len(missing), 'ligne')} {gone} {agree(len(missing), 'supprimée')} (avant la ligne de "
                                             f"l'acte {after.acte}).", fix, "ledger.removed", after.acte))
     ordered = [n for n, _ in numbered]
     if not missing and ordered != sorted(ordered):
