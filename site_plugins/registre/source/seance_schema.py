@@ -11,14 +11,13 @@ the séance) are :mod:`registre.checks.seances`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 
 import yaml
 
 from registre.domain.diagnostics import Diagnostic
 from registre.domain.paths import normalise_relative
-from registre.domain.seance import Member, Pouvoir, ProcesVerbal, Seance
+from registre.domain.seance import Member, Pouvoir, ProcesVerbal, Seance, member_key
 from registre.source.frontmatter import SourceFile
 from registre.source.schema import _Reader, shown_yaml, suggest, to_plain, yaml_mapping
 
@@ -69,11 +68,6 @@ def declares_seance(source: SourceFile) -> bool:
         if getattr(key, "value", None) == "type" and isinstance(value, yaml.ScalarNode):
             return value.value.strip() == SEANCE_TYPE
     return False
-
-
-def member_key(name: str) -> str:
-    """How two writings of one member's name compare: spaces, Unicode form and case aside."""
-    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
 
 
 def declared_original(source: SourceFile, rel: str) -> str | None:
