@@ -11,7 +11,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import MKDOCS_YML, Project
+from conftest import MKDOCS_YML, ROOT, Project
+from pypdf import PdfWriter
 
 from registre.build.load import load_register
 from registre.domain.config import load_config
@@ -413,9 +414,6 @@ def test_pv_arrete_at_a_later_seance_than_the_next(project):
 
 
 def test_pv_with_its_signed_original(project):
-    pytest.importorskip("pypdf")
-    from pypdf import PdfWriter
-
     configure(project, habitants=1500)
     pdf = io.BytesIO()
     writer = PdfWriter()
@@ -542,3 +540,23 @@ def test_build_with_valid_seances(valid):
     result = valid.build()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
+
+
+def test_documented_example_is_a_valid_seance(project):
+    """The example of docs/format-des-actes.md (« Le fichier de séance ») reads as it says."""
+    doc = (ROOT / "docs" / "format-des-actes.md").read_text(encoding="utf-8")
+    section = doc.split("## Le fichier de séance", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    configure(project, habitants=1500)
+    project.add("2025/seance-2025-07-03.md", example, dedent=False)
+    project.add("2025/seance-2025-09-18.md", second_seance(), dedent=False)
+    pdf = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(pdf)
+    project.add_bytes("2025/pv-2025-07-03.pdf", pdf.getvalue())
+    register = register_of(project)
+    assert register.diagnostics == []
+    first = register.seances[0]
+    assert len(first.presents) == 10 and len(first.pouvoirs) == 2 and len(first.absents) == 3
+    assert first.quorum == 8
