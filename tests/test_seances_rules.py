@@ -13,7 +13,6 @@ import io
 import pytest
 from conftest import MKDOCS_YML, ROOT, Project
 from pypdf import PdfWriter
-
 from registre.build.load import load_register
 from registre.domain.config import load_config
 from registre.domain.diagnostics import REMINDER_CODES
