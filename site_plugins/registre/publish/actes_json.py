@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from registre.domain.addresses import absolute
+from registre.domain.lifecycle import legal_publicity
 from registre.domain.model import Act
 from registre.domain.nomenclature import lookup
 from registre.domain.register import Register
@@ -47,7 +48,8 @@ def act_record(view: ActView, site_url: str) -> dict:
         "publication": _iso(act.publication),
         "notification": _iso(act.notification),
         "transmission": {"statut": transmission.status.value, "date": _iso(transmission.date),
-                         "accuse_reception": transmission.ar, "motif": transmission.motif},
+                         "accuse_reception": transmission.ar, "motif": transmission.motif,
+                         "mode": transmission.mode.value if transmission.mode else None},
         "executoire_le": _iso(view.executory),
         "recours_jusqu_au": _iso(view.recours_until),
         "statut": view.status,
@@ -59,6 +61,9 @@ def act_record(view: ActView, site_url: str) -> dict:
         vote = act.vote
         record["vote"] = {"presents": vote.presents, "votants": vote.votants, "pour": vote.pour,
                           "contre": vote.contre, "abstentions": vote.abstentions}
+    publicity = legal_publicity(act)
+    if publicity is not None:  # L2131-1 IV CGCT: the online text is published for information
+        record["publicite_legale"] = {"mode": publicity[0], "date": publicity[1].isoformat()}
     if act.delegation is not None:
         record["delegation"] = {"deliberation": act.delegation.deliberation.isoformat(),
                                 "alinea": act.delegation.alinea}

@@ -179,8 +179,8 @@ def transmission_state(value) -> str:
         return "en_attente"
     if "non_requise" in value:
         return "non_requise"
-    if "date" in value and "ar" in value:
-        return "transmis"
+    if "date" in value and ("ar" in value or str(value.get("mode", "")).lower() == "papier"):
+        return "transmis"  # @ctes accusé de réception, or the préfecture's paper receipt
     return "inconnu"
 
 
@@ -501,8 +501,9 @@ def _transmission_change(before, after) -> str:
     labels = {"en_attente": "en attente", "transmis": "transmis", "non_requise": "non requise",
               "inconnu": "illisible"}
     if state_before == state_after == "transmis":
-        changed = [k for k in ("date", "ar") if (before or {}).get(k) != (after or {}).get(k)]
-        what = " et ".join({"date": "la date", "ar": "l'accusé de réception"}[k] for k in changed) or "la forme"
+        changed = [k for k in ("date", "ar", "mode") if (before or {}).get(k) != (after or {}).get(k)]
+        what = " et ".join({"date": "la date", "ar": "l'accusé de réception", "mode": "le mode"}[k]
+                           for k in changed) or "la forme"
         return f"la transmission scellée (transmis le {before.get('date')}) a été réécrite : {what} changé"
     if state_before == state_after:
         return f"la transmission scellée (« {labels[state_before]} ») a été réécrite"
