@@ -130,7 +130,7 @@ def _ask(question: Question) -> object:
         try:
             return question.parse(answer)
         except InitError as exc:
-            print(f"  {exc.message} {exc.fix}", file=sys.stderr)
+            print(f"  {exc.message} Correction : {exc.fix}", file=sys.stderr)
 
 
 def _values(args: argparse.Namespace) -> dict[str, object]:
