@@ -48,6 +48,8 @@ def test_no_s_in_parentheses_anywhere_a_person_reads():
     for path in sorted(PACKAGE.rglob("*")):
         if path.suffix not in {".py", ".html", ".md", ".txt", ".j2", ".js"} or "__pycache__" in path.parts:
             continue
+        if path.is_relative_to(PACKAGE / "init_templates" / "demo"):  # the demo acts: staff's texts, as acts/
+            continue
         for number, text in _texts(path):
             if pattern.search(text.replace("http(s)", "").replace("acte(s)", "acte")
                               if path.name == "plurals.py" else text.replace("http(s)", "")):

@@ -13,3 +13,7 @@ TEMPLATES = PACKAGE_DIR / "templates"  # theme overrides (MkDocs), pdf/, text te
 DATA = PACKAGE_DIR / "data"
 NOMENCLATURE_CSV = DATA / "nomenclature-actes.csv"
 SCDL_SCHEMA = DATA / "scdl-deliberations.schema.json"
+TRIBUNAUX_CSV = DATA / "tribunaux-administratifs.csv"  # département → tribunal administratif (CJA R221-3)
+# Files of a new commune's repository (registre init).  Not under TEMPLATES: MkDocs copies every
+# non-HTML file of the theme folders into the public site.
+INIT_TEMPLATES = PACKAGE_DIR / "init_templates"

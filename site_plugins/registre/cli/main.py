@@ -12,7 +12,7 @@ import sys
 
 from registre.domain.config import ConfigError
 
-COMMANDS = ("check", "new", "seal", "pdf", "verify", "import_act", "donne_acte")
+COMMANDS = ("init", "check", "new", "seal", "pdf", "verify", "import_act", "donne_acte")
 
 
 class _FrenchFormatter(argparse.RawDescriptionHelpFormatter):
