@@ -41,6 +41,21 @@ def seance_uri(day: date) -> str:
     return f"seances/{day.isoformat()}/"
 
 
+def seance_liste_pdf_path(day: date) -> str:
+    """The PDF/A of a séance's liste des délibérations (L2121-25), in the séance's folder."""
+    return f"{seance_uri(day)}liste-des-deliberations-{day.isoformat()}.pdf"
+
+
+def seance_pv_pdf_path(day: date) -> str:
+    """The PDF/A of a séance's procès-verbal (L2121-15), in the séance's folder."""
+    return f"{seance_uri(day)}proces-verbal-{day.isoformat()}.pdf"
+
+
+def seance_pv_original_path(day: date) -> str:
+    """The signed procès-verbal, published as it is."""
+    return f"{seance_uri(day)}proces-verbal-{day.isoformat()}-original.pdf"
+
+
 def annex_uri(act: Act, annex: Annex) -> str:
     """Where an annex is published, under its act's folder."""
     name = annex.filename
