@@ -15,8 +15,15 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from registre.authoring.new_register import (Commune, InitError, check_siret, check_target, create_register,
-                                             installed_registre, tribunal_of)
+from registre.authoring.new_register import (
+    Commune,
+    InitError,
+    check_siret,
+    check_target,
+    create_register,
+    installed_registre,
+    tribunal_of,
+)
 from registre.domain.paths import display_path
 
 NAME = "init"

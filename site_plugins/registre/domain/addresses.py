@@ -26,6 +26,7 @@ CSV_PATH = "donnees/deliberations.csv"
 FEED_DIR = "flux"
 ICS_PATH = "flux/seances.ics"
 MATIERES_URI = "registre/matieres/"
+SEANCES_URI = "seances/"  # the séances index; each séance at seance_uri(day)
 PAGE_URI = "verifier/"  # the « Vérifier un document » page
 INDEX_PATH = "verifier/integrite.json"
 SHARDS_DIR = "verifier/empreintes"
@@ -38,7 +39,22 @@ def act_url(identifier: str) -> str:
 
 def seance_uri(day: date) -> str:
     """Address of the page of a council séance (its délibérations and donné acte)."""
-    return f"seances/{day.isoformat()}/"
+    return f"{SEANCES_URI}{day.isoformat()}/"
+
+
+def seance_liste_pdf_path(day: date) -> str:
+    """The PDF/A of a séance's liste des délibérations (L2121-25), in the séance's folder."""
+    return f"{seance_uri(day)}liste-des-deliberations-{day.isoformat()}.pdf"
+
+
+def seance_pv_pdf_path(day: date) -> str:
+    """The PDF/A of a séance's procès-verbal (L2121-15), in the séance's folder."""
+    return f"{seance_uri(day)}proces-verbal-{day.isoformat()}.pdf"
+
+
+def seance_pv_original_path(day: date) -> str:
+    """The signed procès-verbal, published as it is."""
+    return f"{seance_uri(day)}proces-verbal-{day.isoformat()}-original.pdf"
 
 
 def annex_uri(act: Act, annex: Annex) -> str:

@@ -13,6 +13,7 @@ from registre.domain.register import Register
 from registre.publish.context import BuildContext
 from registre.publish.exports import donnees_pages, write_exports
 from registre.publish.pdf import sealed_pdf_records, write_pdfs
+from registre.publish.seance_files import seance_pages, write_seance_files
 from registre.publish.search import index_site, search_pages
 from registre.publish.sitemap import write_sitemaps
 from registre.publish.verify_page import verify_pages, write_integrity_files
@@ -24,11 +25,13 @@ Step = Callable[[BuildContext], None]
 PageProvider = Callable[[Register], Iterator[GeneratedPage]]
 
 # Pages added to the site's own (acts, annexes, lists, séances, donné acte), in this order.
-PAGE_PROVIDERS: tuple[PageProvider, ...] = (donnees_pages, verify_pages, search_pages, matiere_pages)
+# The séances (index and a page per séance, with the PDFs/A of their liste and procès-verbal) come first.
+PAGE_PROVIDERS: tuple[PageProvider, ...] = (seance_pages, donnees_pages, verify_pages, search_pages, matiere_pages)
 
 STEPS: tuple[Step, ...] = (
     write_exports,
     write_pdfs,
+    write_seance_files,  # the séances' liste and procès-verbal (PDF/A) and signed procès-verbal
     write_sitemaps,
     write_integrity_files,  # lists the files written above
     index_site,  # last: Pagefind indexes the last part of the search index in the background meanwhile

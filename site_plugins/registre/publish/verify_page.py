@@ -41,6 +41,7 @@ from registre.domain.addresses import INDEX_PATH, PAGE_URI, SHARDS_DIR, annex_ur
 from registre.domain.register import Register
 from registre.files.atomic_write import write_if_changed
 from registre.publish.context import BuildContext
+from registre.publish.seance_files import seance_file_years, seance_hashes
 from registre.seal.hashing import content_hash, file_sha256
 from registre.seal.ledger import LEDGER_NAME, Ledger, read_ledger
 from registre.site.pages import GeneratedPage, PageKind
@@ -91,8 +92,9 @@ def _nature(act, rel: str, annexes: dict[str, object]) -> tuple[str, str]:
 
 
 def online_years(register: Register) -> list[int]:
-    """Years of the acts online, newest first: the years the page looks in."""
-    return sorted({act.year for act in register.online}, reverse=True)
+    """Years of the acts online and of the séances whose liste or procès-verbal is online, newest
+    first: the years the page looks in."""
+    return sorted({act.year for act in register.online} | seance_file_years(register), reverse=True)
 
 
 def _by_act(paths) -> dict[str, list[str]]:
@@ -239,6 +241,10 @@ def write_integrity_files(build: BuildContext) -> None:
     for act in register.online:
         if build.builds_year(act.year):
             by_year.setdefault(act.year, []).append(act)
+    # The séances' liste and procès-verbal (PDF/A) and signed procès-verbal verify too, under their year.
+    seances = {year: table for year, table in seance_hashes(register).items() if build.builds_year(year)}
+    for year in seances:
+        by_year.setdefault(year, [])
     root = build.site_dir / SHARDS_DIR
     for year, acts in by_year.items():
         folder = root / str(year)
@@ -246,6 +252,9 @@ def write_integrity_files(build: BuildContext) -> None:
         names = set()
         # The generated PDFs being linked in the background count with their known hash.
         hashes = _hashes(register, build.site_dir, ledger, acts, sealed_on, build.published_files, build.act_files)
+        for digest, items in seances.get(year, {}).items():
+            known = hashes.setdefault(digest, [])
+            known.extend(item for item in items if item not in known)
         for prefix, shard in shards(hashes).items():
             names.add(f"{prefix}.json")
             write_if_changed(folder / f"{prefix}.json", _json_bytes(shard))

@@ -144,7 +144,7 @@ def site_pages(register: Register, *, per_page: int = 100, since_year: int | Non
     (fast previews with ``mkdocs serve``); ``act_years`` limits only the act and
     annex pages, the register-wide pages still list every act (one build per
     year, outputs merged).  ``providers`` add pages of their own (matières, data,
-    verification, search: :data:`registre.publish.steps.PAGE_PROVIDERS`)."""
+    verification, search, séances: :data:`registre.publish.steps.PAGE_PROVIDERS`)."""
     online = register.online
     if since_year is not None:
         online = [a for a in online if a.year >= since_year]
@@ -173,7 +173,6 @@ def site_pages(register: Register, *, per_page: int = 100, since_year: int | Non
                     staff_text=True,
                 )
     yield from _register_pages(register, online, per_page)
-    yield from _seance_pages(register, online)
     for provider in providers:
         yield from provider(register)
     yield GeneratedPage(src_uri="donne-acte/index.md", title="Donné acte : décisions prises par délégation",
@@ -220,29 +219,6 @@ def _pagination(base: str, current: int, total: int) -> dict:
             "previous": url(current - 1) if current > 1 else None,
             "next": url(current + 1) if current < total else None,
             "pages": [(i, url(i)) for i in range(1, total + 1)] if total > 1 else []}
-
-
-def _seance_pages(register: Register, online: list[Act]) -> Iterator[GeneratedPage]:
-    seances: dict[date, list[Act]] = defaultdict(list)
-    for act in online:
-        if act.type is ActType.DELIBERATION:
-            seances[act.date].append(act)
-    report = register.donne_acte
-    yield GeneratedPage(src_uri="seances/index.md", title="Séances du conseil municipal",
-                        kind=PageKind.SEANCES,
-                        data={"seances": [(day, len(acts), seance_uri(day)) for day, acts in
-                                          sorted(seances.items(), reverse=True)]})
-    for day, acts in seances.items():
-        acts.sort(key=lambda a: a.numero)
-        yield GeneratedPage(
-            src_uri=seance_uri(day) + "index.md",
-            title=f"Séance du conseil municipal du {format_date(day)}",
-            kind=PageKind.SEANCE,
-            data={"seance": day, "deliberations": [ActView(a, register) for a in acts],
-                  "donne_acte": [ActView(a, register) for a in reported_at(register, day)]},
-            description=f"Liste des délibérations examinées par le conseil municipal le {format_date(day)} "
-                        "(L2121-25 CGCT).",
-        )
 
 
 def reported_at(register: Register, day: date) -> list[Act]:

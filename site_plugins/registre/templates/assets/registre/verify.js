@@ -139,7 +139,7 @@
           item.appendChild(i === 0 ? element("strong", line) : element("span", line));
           item.appendChild(document.createElement("br"));
         });
-        var link = element("a", "Voir la page de l'acte");
+        var link = element("a", match.lien || "Voir la page de l'acte");
         link.href = root + match.url;
         item.appendChild(link);
         items.appendChild(item);
