@@ -29,7 +29,7 @@ from registre.domain.lifecycle import is_online
 from registre.domain.model import Act, ActType
 from registre.domain.register import Register
 from registre.domain.seance import LISTE_DAYS, PV_DAYS, Seance
-from registre.site.pages import GeneratedPage, demote_headings, reported_at
+from registre.site.pages import GeneratedPage, PageKind, demote_headings, reported_at
 from registre.site.presentation import ActView
 
 # The delays of the law, one definition shared with the checks (registre.domain.seance).
