@@ -34,9 +34,10 @@ from typing import Any, Callable
 
 from registre.domain.diagnostics import Diagnostic, Severity
 from registre.domain.model import Act
+from registre.domain.seance import Seance
 from registre.files.atomic_write import write_atomic
 
-FORMAT = "registre-actes-v3"
+FORMAT = "registre-actes-v4"
 FILE_NAME = "actes.jsonl"
 LEGACY_FILES = ("actes.json",)  # earlier formats, deleted when the file is rewritten
 
@@ -152,6 +153,7 @@ class ReadFile:
     declared: list[str] = dataclasses.field(default_factory=list)  # annexes named by an act with errors
     headless: Diagnostic | None = None  # no front matter: an annex, or an act without a header
     text: list[Diagnostic] | None = None  # checks of the act's own text (None: not run)
+    seance: Seance | None = None  # a séance file (seance-AAAA-MM-JJ.md) read without error
 
     def to_json(self) -> dict:
         return {"sha256": self.sha256, "shown": self.shown,
@@ -159,7 +161,8 @@ class ReadFile:
                 "diagnostics": [encode_diagnostic(d) for d in self.diagnostics],
                 "declared": self.declared,
                 "headless": None if self.headless is None else encode_diagnostic(self.headless),
-                "text": None if self.text is None else [encode_diagnostic(d) for d in self.text]}
+                "text": None if self.text is None else [encode_diagnostic(d) for d in self.text],
+                "seance": None if self.seance is None else encode(self.seance)}
 
     @classmethod
     def from_json(cls, data: Any) -> ReadFile:
@@ -173,7 +176,8 @@ class ReadFile:
                    diagnostics=[decode_diagnostic(d) for d in _checked(data["diagnostics"], list)],
                    declared=declared,
                    headless=None if data["headless"] is None else decode_diagnostic(data["headless"]),
-                   text=None if text is None else [decode_diagnostic(d) for d in _checked(text, list)])
+                   text=None if text is None else [decode_diagnostic(d) for d in _checked(text, list)],
+                   seance=None if data["seance"] is None else decoder(Seance)(data["seance"]))
 
 
 def file_key(data: bytes) -> str:

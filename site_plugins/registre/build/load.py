@@ -22,6 +22,7 @@ from registre.seal.ledger import LEDGER_NAME
 from registre.source.files import declared_annexes, iter_act_files, name_problem
 from registre.source.frontmatter import FrontMatterError, read_source
 from registre.source.schema import read_act
+from registre.source.seance_schema import declared_original, declares_seance, is_seance_name, read_seance
 
 
 def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None = None,
@@ -71,6 +72,8 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
         register.diagnostics.extend(read.diagnostics)
         if read.headless is not None:
             headless.append((rel, read.headless))
+        elif read.seance is not None:
+            register.seances.append(read.seance)
         elif read.act is not None:
             register.acts.append(read.act)
             if read.text is not None:
@@ -78,6 +81,7 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
         declared.update(read.declared)
     annexed = {annex.path for act in register.acts for annex in act.annexes} | declared
     named = annexed | {act.original for act in register.acts if act.original} | {LEDGER_NAME}
+    named |= {s.proces_verbal.original for s in register.seances if s.proces_verbal and s.proces_verbal.original}
     register.diagnostics.extend(filter(None, (name_problem(file, rel) for file in others
                                               if (rel := file.relative_to(acts_root).as_posix()) not in named)))
     for rel, diagnostic in headless:
@@ -86,6 +90,7 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
         else:
             register.diagnostics.append(diagnostic)
     register.acts.sort(key=lambda a: (a.type.value, a.date.year, a.numero, a.source))
+    register.seances.sort(key=lambda s: (s.date, s.source))
     if run_rules:
         register.diagnostics.extend(check_register(register))
     for rel, read in fresh.items():
@@ -97,13 +102,20 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
 
 
 def read_file(data: bytes, rel: str, shown: str, key: str, today: date) -> ReadFile:
-    """Read one file of ``acts/``: its act, or why it is not one."""
+    """Read one file of ``acts/``: its act or its séance (``type: seance``, or a name starting with
+    « seance- »), or why it is neither."""
     try:
         source = read_source(shown, data)
     except FrontMatterError as exc:
         if exc.diagnostic.code == "frontmatter.missing":
             return ReadFile(key, shown, None, [], headless=exc.diagnostic)
         return ReadFile(key, shown, None, [exc.diagnostic])
+    if is_seance_name(rel) or declares_seance(source):
+        seance, diags = read_seance(source, acts_root_rel=rel, today=today)
+        # A séance with errors still names its signed PV: a file the register knows, not a stray one.
+        original = declared_original(source, rel)
+        return ReadFile(key, shown, None, diags, [original] if original and seance is None else [],
+                        seance=seance)
     act, diags = read_act(source, acts_root_rel=rel, today=today)
     # An act with errors still names its annexes: they are annexes, not acts without a header.
     declared = [] if act is not None else sorted(declared_annexes(source, rel))

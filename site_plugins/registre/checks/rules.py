@@ -17,6 +17,7 @@ from registre.checks.integrity import rule_integrity
 from registre.checks.original_pdf import rule_original_pdf
 from registre.checks.personal_data import personal_data_in_act, rule_personal_data_annexes
 from registre.checks.placeholders import placeholders_in_act, rule_placeholders
+from registre.checks.seances import rule_seances
 from registre.domain.addresses import annex_uri
 from registre.domain.ar import check_ar
 from registre.domain.characters import FORBIDDEN_IN_TEXT, describe, forbidden_lines, what_to_do
@@ -398,7 +399,7 @@ RULES: tuple[Rule, ...] = (
     rule_annex_addresses, rule_recours,
     rule_numbering, rule_filename, rule_references, rule_donne_acte, rule_matiere_nomenclature,
     rule_placeholders, rule_original_pdf, rule_integrity, rule_html_annexes, rule_personal_data_annexes,
-    rule_characters_annexes,
+    rule_characters_annexes, rule_seances,
 )
 
 

@@ -14,7 +14,12 @@ from typing import Iterable
 # Warnings that only say time has passed (an acknowledgement still awaited after 15 days, a
 # décision not reported at the last séance): reminders for staff, never a reason to stop the
 # publication of the other acts (``mkdocs build --strict``, ``registre check --strict``).
-REMINDER_CODES = frozenset({"transmission.late", "donne_acte.missed"})
+REMINDER_CODES = frozenset({"transmission.late", "donne_acte.missed",
+                            # séances (checks/seances.py): a liste or a PV late or still awaited, a PV
+                            # not arrêté at the next séance, a délibération of a register that has no
+                            # séance file for its date (registers begun before séance files)
+                            "seance.liste_late", "seance.liste_missing", "seance.pv_late",
+                            "seance.pv_unpublished", "seance.pv_not_arrete", "seance.missing"})
 
 
 class Severity(str, enum.Enum):

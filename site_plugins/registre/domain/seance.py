@@ -8,8 +8,15 @@ values; the rules are :mod:`registre.checks.seances`, reading is :mod:`registre.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+
+
+def member_key(name: str) -> str:
+    """How two writings of one member's name compare: spaces, Unicode form and case aside
+    (« Marie DURAND » and « Marie  Durand » are one member)."""
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -86,3 +93,30 @@ class Seance:
                 return self.lines[key]
             key = key.rpartition(".")[0]
         return 1
+
+
+# -- delays of the séance (L2121-11, L2121-12, L2121-25, L2121-15) ---------------------------
+
+HABITANTS_THRESHOLD = 3500  # from 3,500 inhabitants: five jours francs, with a note de synthèse (L2121-12)
+CONVOCATION_DAYS_SMALL = 3  # under 3,500 inhabitants (L2121-11)
+CONVOCATION_DAYS_LARGE = 5  # 3,500 and more (L2121-12)
+CONVOCATION_DAYS_URGENCE = 1  # urgence: never under one jour franc (L2121-11, L2121-12)
+LISTE_DAYS = 7  # liste des délibérations online « dans un délai d'une semaine » (L2121-25)
+PV_DAYS = 7  # PV online « dans la semaine qui suit la séance au cours de laquelle il a été arrêté » (L2121-15)
+
+
+def jours_francs(sent: date, meeting: date) -> int:
+    """Whole days between sending and meeting: neither the day the convocation is sent nor the day
+    of the séance counts (sent Friday 27 June, séance Thursday 3 July: 28, 29, 30 June, 1, 2 July = 5).
+    Negative when the convocation is dated after the séance."""
+    return (meeting - sent).days - 1
+
+
+def convocation_days(habitants: int | None, urgence: bool) -> int:
+    """Jours francs the convocation needs: 1 with urgence, else 3 under 3,500 inhabitants, 5 at or above.
+    ``habitants`` unknown: 3, the shorter delay (the rule then says which delay it assumed)."""
+    if urgence:
+        return CONVOCATION_DAYS_URGENCE
+    if habitants is not None and habitants >= HABITANTS_THRESHOLD:
+        return CONVOCATION_DAYS_LARGE
+    return CONVOCATION_DAYS_SMALL
