@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -20,6 +21,8 @@ import generate  # noqa: E402
 import run  # noqa: E402
 
 N = 150
+# The subprocesses run this checkout's registre, whatever `pip install -e` last pointed at.
+ENV = {**os.environ, "PYTHONPATH": str(ROOT / "site_plugins") + os.pathsep + os.environ.get("PYTHONPATH", "")}
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -40,8 +43,19 @@ def _acts(register: Path) -> dict[str, tuple[dict, str]]:
         text = path.read_text(encoding="utf-8")
         if text.startswith("---\n"):
             head, body = text[4:].split("\n---\n", 1)
-            acts[path.stem] = (yaml.safe_load(head), body)
+            meta = yaml.safe_load(head)
+            if meta["type"] != "seance":
+                acts[path.stem] = (meta, body)
     return acts
+
+
+def _seances(register: Path) -> dict:
+    seances = {}
+    for path in sorted((register / "acts").rglob("seance-*.md")):
+        head, _, body = path.read_text(encoding="utf-8")[4:].partition("\n---\n")
+        meta = yaml.safe_load(head)
+        seances[meta["date"]] = (meta, body)
+    return seances
 
 
 def test_same_n_and_seed_give_identical_files(register, tmp_path):
@@ -55,7 +69,7 @@ def test_same_n_and_seed_give_identical_files(register, tmp_path):
 
 def test_registre_check_finds_nothing_to_report(register):
     result = subprocess.run([sys.executable, "-m", "registre.cli", "check", "acts", "--format", "json"],
-                            cwd=register, capture_output=True, text=True)
+                            cwd=register, capture_output=True, text=True, env=ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout) == [], result.stdout  # no error and no warning
 
@@ -75,6 +89,47 @@ def test_every_kind_of_act_is_there(register):
     assert any("ar" in m["transmission"] for m in metas)
     annexes = [a["fichier"] for m in metas for a in m.get("annexes", [])]
     assert any(a.endswith(".md") for a in annexes) and any(a.endswith(".pdf") for a in annexes)
+
+
+def test_one_seance_file_per_seance_consistent_with_its_deliberations(register):
+    """Worked out from the files, without the registre package: the séance rules a clean register meets."""
+    acts = _acts(register)
+    seances = _seances(register)
+    deliberation_days = sorted({meta["date"] for meta, _ in acts.values() if meta["type"] == "deliberation"})
+    assert sorted(seances) == deliberation_days and len(seances) >= 10
+    config = yaml.safe_load((register / "mkdocs.yml").read_text(encoding="utf-8"))
+    options = next(p["registre"] for p in config["plugins"] if isinstance(p, dict) and "registre" in p)
+    assert options["habitants"] >= 3500  # five jours francs of convocation (L2121-12)
+    days = sorted(seances)
+    for index, day in enumerate(days):
+        meta, body = seances[day]
+        members = meta["membres_en_exercice"]
+        presents = meta["presents"]
+        mandants = [p["de"] for p in meta.get("pouvoirs", [])]
+        mandataires = [p["a"] for p in meta.get("pouvoirs", [])]
+        absents = meta.get("absents", [])
+        everyone = presents + mandants + absents
+        assert len(everyone) == len(set(everyone)) == members, day
+        assert set(mandataires) <= set(presents) and len(mandataires) == len(set(mandataires)), day
+        assert len(presents) > members / 2, day  # quorum (L2121-17)
+        assert (day - meta["convocation"]).days - 1 >= 5, day  # jours francs: neither end counts
+        secretary = meta["secretaires"][0]
+        assert f"{secretary['prenom']} {secretary['nom']}" in presents, day
+        president = meta["president"]
+        assert f"{president['prenom']} {president['nom']}" in presents, day
+        assert 0 < (meta["liste"]["publication"]["date"] - day).days <= 7, day  # L2121-25
+        for act, _ in (a for a in acts.values() if a[0]["type"] == "deliberation" and a[0]["date"] == day):
+            vote = act.get("vote")
+            if vote:
+                assert members / 2 < vote["presents"] <= len(presents), (day, act["numero"])
+                assert vote["votants"] <= vote["presents"] + len(mandants), (day, act["numero"])
+        pv = meta.get("proces_verbal")
+        if index + 1 < len(days):  # arrêté at the next séance, online within the week (L2121-15)
+            assert pv["arrete_le"] == days[index + 1], day
+            assert 0 < (pv["publication"]["date"] - pv["arrete_le"]).days <= 7, day
+            assert "Procès-verbal de la séance" in body and len(body) > 500, day
+        else:
+            assert pv is None and body.strip() == "", day
 
 
 def test_bodies_are_french_prose_of_realistic_length(register):
@@ -145,7 +200,7 @@ def test_extra_act_is_the_next_arrete_and_checks_clean(register, tmp_path):
     assert rel == f"acts/2025/arrete-2025-{manifest['next_arrete']['numero']}.md"
     (copy / rel).write_text(text, encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "registre.cli", "check", "acts"], cwd=copy,
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, env=ENV)
     assert result.returncode == 0 and f"{N + 1} acte(s) lu(s)" in result.stdout + result.stderr, result.stderr
 
 
