@@ -31,12 +31,12 @@ def year(value: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser, kind: str, epilog: str) -> None:
-    parser.epilog = epilog
+    parser.epilog = (f"{epilog}\n\nSans -o, le fichier écrit est {default_filename(kind, 0).replace('-0.', '-AAAA.')} "
+                     "dans le dossier courant (AAAA : l'année demandée).")
     parser.add_argument("--annee", type=year, metavar="AAAA", required=True,
                         help="année du registre (par exemple 2025)")
     parser.add_argument("-o", "--sortie", type=Path, metavar="FICHIER",
-                        help=f"fichier PDF à écrire (par défaut : {default_filename(kind, 2025).replace('2025', 'AAAA')} "
-                             "dans le dossier courant)")
+                        help="fichier PDF à écrire (nom par défaut : voir ci-dessous)")
     add_config_argument(parser)
 
 

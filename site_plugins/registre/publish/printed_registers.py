@@ -183,11 +183,11 @@ class SeanceSection:
 
     @property
     def orders(self) -> str:
-        """« 1 à 3 », « 1 », or empty."""
+        """« 1 », « 1 et 2 », « 1 à 3 », or empty."""
         if not self.entries:
             return ""
         last = self.entries[-1].order
-        return "1" if last == 1 else f"1 à {last}"
+        return {1: "1", 2: "1 et 2"}.get(last, f"1 à {last}")
 
     @property
     def presents_count(self) -> int | None:
@@ -208,7 +208,7 @@ class SeanceSection:
         if seance.seconde_convocation:
             return "non exigé : seconde convocation (article L2121-17, alinéa 2, du CGCT)"
         state = "atteint" if seance.has_quorum else "non atteint"
-        return f"{plural(seance.quorum, 'membre présent')} requis, {state}"
+        return f"{plural(seance.quorum, 'membre présent', 'membres présents')} requis, {state}"
 
     @property
     def secretaires(self) -> list[str]:
