@@ -1097,7 +1097,7 @@ def deliberation_text(act: Act, rng, commune, previous_seance: date | None, sean
         visas.append(f"Vu l'avis de la commission {commission} réunie le {fr(act.date - timedelta(days=rng.randint(7, 15)))}")
         considerants.append(f"Considérant l'exposé du rapporteur relatif à l'objet suivant : {objet[0].lower()}{objet[1:]}")
         result = ("à l'unanimité" if contre == abstentions == 0 else
-                  f"par {pour} voix pour, {contre} contre et {abstentions} abstention(s)")
+                  f"par {pour} voix pour, {contre} contre et {abstentions} abstention{'s' if abstentions > 1 else ''}")
         if kind == "budget":
             fonct = rng.randint(18, 90) * 1_000_000 + rng.randint(0, 999_999)
             invest = rng.randint(5, 40) * 1_000_000 + rng.randint(0, 999_999)

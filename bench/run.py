@@ -154,7 +154,10 @@ class TreeSampler(threading.Thread):
 
 def measure(cmd: list[str], cwd: Path, *, label: str, check: bool = True) -> dict:
     """Run ``cmd``; wall time, peak RSS of the process tree, largest process."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    # The code of this checkout, whatever registre is installed (a worktree measures its own code).
+    code = str(Path(__file__).resolve().parent.parent / "site_plugins")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1",
+               PYTHONPATH=os.pathsep.join(filter(None, [code, os.environ.get("PYTHONPATH", "")])))
     log = OUT / "logs" / f"{label}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()[0]
@@ -314,7 +317,7 @@ def _launch(playwright):
 
 SEARCH_JS = """
 async ([query, shown, bundles]) => {
-  // Every part of the index merged (registre/search.py writes one or more per year).
+  // Every part of the index merged (registre/publish/search.py writes one or more per year).
   const pagefind = await import(bundles[0] + "pagefind.js");
   for (const bundle of bundles.slice(1)) await pagefind.mergeIndex(bundle);
   const search = await pagefind.search(query);
@@ -529,9 +532,9 @@ def _natural(name: str):
 PROFILE_STAGES = (
     ("build total (mkdocs.commands.build.build)", "mkdocs/commands/build.py", "build"),
     ("load mkdocs.yml (config, plugins)", "mkdocs/config/base.py", "load_config"),
-    ("registre on_config: read + check the register", "registre/plugin.py", "on_config"),
-    ("registre on_files: generated pages", "registre/plugin.py", "on_files"),
-    ("registre on_env (PDF preparation)", "registre/plugin.py", "on_env"),
+    ("registre on_config: read + check the register", "registre/plugin/plugin.py", "on_config"),
+    ("registre on_files: generated pages", "registre/plugin/plugin.py", "on_files"),
+    ("registre on_env (PDF preparation)", "registre/plugin/plugin.py", "on_env"),
     ("scan docs (get_files)", "mkdocs/structure/files.py", "get_files"),
     ("navigation (get_navigation)", "mkdocs/structure/nav.py", "get_navigation"),
     ("pages: read source", "mkdocs/structure/pages.py", "read_source"),
@@ -544,17 +547,17 @@ PROFILE_STAGES = (
     ("copy static files (File.copy_file)", "mkdocs/structure/files.py", "copy_file"),
     ("search: on_page_content", "material/plugins/search/plugin.py", "on_page_content"),
     ("search: on_post_build (index)", "material/plugins/search/plugin.py", "on_post_build"),
-    ("registre on_page_context", "registre/plugin.py", "on_page_context"),
-    ("registre on_post_build (post-build steps below)", "registre/plugin.py", "on_post_build"),
-    ("registre on_post_page", "registre/plugin.py", "on_post_page"),
-    ("registre on_page_markdown", "registre/plugin.py", "on_page_markdown"),
-    ("registre on_page_content", "registre/plugin.py", "on_page_content"),
-    ("  PDF: ActPdfs.prepare, in on_env (cache lookup, missing PDFs rendered in a pool)", "registre/pdf.py",
+    ("registre on_page_context", "registre/plugin/plugin.py", "on_page_context"),
+    ("registre on_post_build (post-build steps below)", "registre/plugin/plugin.py", "on_post_build"),
+    ("registre on_post_page", "registre/plugin/plugin.py", "on_post_page"),
+    ("registre on_page_markdown", "registre/plugin/plugin.py", "on_page_markdown"),
+    ("registre on_page_content", "registre/plugin/plugin.py", "on_page_content"),
+    ("  PDF: ActPdfs.prepare, in on_env (cache lookup, missing PDFs rendered in a pool)", "registre/publish/pdf.py",
      "prepare"),
-    ("  PDF: fingerprints (HTML of each act for the cache key)", "registre/pdf.py", "fingerprint"),
-    ("  PDF: write_pdfs (copy into site/)", "registre/pdf.py", "write_pdfs"),
-    ("  exports (feeds, JSON, CSV, ICS)", "registre/exports.py", "write_exports"),
-    ("  Pagefind CLI (index_site)", "registre/search.py", "index_site"),
+    ("  PDF: fingerprints (HTML of each act for the cache key)", "registre/publish/pdf.py", "fingerprint"),
+    ("  PDF: write_pdfs (copy into site/)", "registre/publish/pdf.py", "write_pdfs"),
+    ("  exports (feeds, JSON, CSV, ICS)", "registre/publish/exports.py", "write_exports"),
+    ("  Pagefind CLI (index_site)", "registre/publish/search.py", "index_site"),
     ("  all post-build steps (run_steps)", "registre/publish/steps.py", "run_steps"),
     ("subprocess waits (Pagefind CLI…)", "subprocess.py", "communicate"),
 )
@@ -799,7 +802,7 @@ def run_size(n: int, args) -> dict:
                 record["cache_check"] = {"cold_wall_s": cold["wall_s"], "files": len(warm),
                                          "differing": len(differing), "examples": differing[:10],
                                          "differing_outside_pagefind": len(outside), "outside_examples": outside[:10]}
-                print(f"[{n}] à chaud / à froid : {len(differing)} fichier(s) différent(s)", flush=True)
+                print(f"[{n}] à chaud / à froid : {len(differing)} fichier{'s' if len(differing) > 1 else ''} différent{'s' if len(differing) > 1 else ''}", flush=True)
         finally:
             extra.unlink()
 
@@ -1008,7 +1011,7 @@ def render_markdown(results: dict) -> str:
         if r.get("cache_check"):
             c = r["cache_check"]
             lines += [f"**Cache, {num(r['n'])} actes + 1** : construction à chaud et à froid comparées fichier par "
-                      f"fichier : {c['differing']} fichier(s) différent(s) sur {num(c['files'])}"
+                      f"fichier : {c['differing']} fichier{'s' if c['differing'] > 1 else ''} différent{'s' if c['differing'] > 1 else ''} sur {num(c['files'])}"
                       + (f", dont {c['differing_outside_pagefind']} hors de `pagefind/` (la sortie de Pagefind "
                          "n'est pas reproductible octet pour octet)" if "differing_outside_pagefind" in c else "")
                       + "."

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import DEMO_TODAY, VALID_DECISION, copy_demo
 
+from registre.build import load as register_module
 from registre.build.act_cache import FILE_NAME, CacheFormatError, decode_act, encode
 from registre.build.load import load_register
-from registre.domain import register as register_module
 from registre.domain.config import load_config
 from registre.domain.diagnostics import sort_key
 

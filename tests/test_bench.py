@@ -201,7 +201,7 @@ def test_extra_act_is_the_next_arrete_and_checks_clean(register, tmp_path):
     (copy / rel).write_text(text, encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "registre.cli", "check", "acts"], cwd=copy,
                             capture_output=True, text=True, env=ENV)
-    assert result.returncode == 0 and f"{N + 1} acte(s) lu(s)" in result.stdout + result.stderr, result.stderr
+    assert result.returncode == 0 and f"{N + 1} actes lus" in result.stdout + result.stderr, result.stderr
 
 
 def test_lower_bound_reads_and_renders_every_act(register):

@@ -56,10 +56,10 @@ def test_crash_midway_keeps_the_previous_complete_site(built):
     before = snapshot(built.site)
     built.add("2025/decision-2025-14.md", VALID_DECISION.replace("numero: 11", "numero: 14"))
     result = build_with(built, """
-        import registre.plugin.plugin as plugin
+        import registre.build.incremental as incremental
         def boom(build):
             raise RuntimeError("panne simulée au milieu de la construction")
-        plugin.run_steps = boom
+        incremental.run_steps = boom
     """)
     assert result.returncode != 0
     assert snapshot(built.site) == before  # not one file less, not one changed

@@ -14,7 +14,7 @@ def test_demo_checks_with_its_one_late_liste(demo):
     10 April, arrêté on 3 July and online on 8 July, is within its week)."""
     result = demo.registre("check", "acts")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "0 erreur(s), 1 avertissement(s)" in result.stdout + result.stderr, result.stdout + result.stderr
+    assert "0 erreur, 1 avertissement" in result.stdout + result.stderr, result.stdout + result.stderr
     warning = [line for line in result.stdout.splitlines() if "avertissement:" in line]
     assert len(warning) == 1 and warning[0].startswith("acts/2025/seance-2025-07-03.md:"), result.stdout
     assert "15 juillet 2025" in warning[0] and "10 juillet 2025" in warning[0], warning[0]

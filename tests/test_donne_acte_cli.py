@@ -43,7 +43,7 @@ def test_reported_at_each_demo_seance(demo):
         for act in decisions:
             rows = found[act.delegation.alinea]
             assert any(f"n°{act.numero}/{act.year}" in row and act.objet[:40] in row for row in rows), rows
-        assert f"{len(decisions)} décision(s)" in result.stdout
+        assert (f"{len(decisions)} décisions" if len(decisions) > 1 else f"{len(decisions)} décision") in result.stdout
         if decisions:
             carrier = report.reported_by[decisions[0].identifier]
             assert f"Donné acte : délibération n°{carrier.numero}/{carrier.year}." in result.stdout

@@ -52,7 +52,7 @@ def test_new_act_fill_check_commit_build(project):
                     encoding="utf-8")
     check = project.registre("check")
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "0 erreur(s)" in check.stdout
+    assert "0 erreur," in check.stdout
 
     git(project, "add", rel)
     git(project, "commit", "-q", "-m", "Décision du maire n°11/2025")

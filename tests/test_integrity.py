@@ -108,7 +108,7 @@ def test_seal_writes_one_chained_line_per_published_act(sealed):
     assert decision["suivi"]["transmission"]["ar"].startswith("066-216602284-20250530-")
 
     check = sealed.registre("check", "acts")
-    assert check.returncode == 0 and "0 erreur(s), 0 avertissement(s)" in check.stdout, check.stdout + check.stderr
+    assert check.returncode == 0 and "0 erreur, 0 avertissement" in check.stdout, check.stdout + check.stderr
     before = (sealed.root / LEDGER).read_bytes()
     again = sealed.registre("seal")
     assert again.returncode == 0 and "Rien à sceller" in again.stdout
@@ -226,9 +226,9 @@ TAMPER = {
                       "arrete-2025-3", "a disparu du registre"),
     "lignes-interverties": (lambda p: _swap_lines(p, 3, 4), "LIGNE3", "lignes déplacées"),
     "annexe-pdf-remplacee": (lambda p: (p.root / PDF_ANNEX).write_bytes(PDF_BYTES.replace(b"1.4", b"1.5")),
-                             "arrete-2025-1", "remplacé(e) après publication"),
+                             "arrete-2025-1", "fichier remplacé après publication"),
     "annexe-md-modifiee": (lambda p: (p.acts / "2025" / "decision-2025-11-convention-ent-ecole.md").open("a").write(
-        "\nArticle ajouté après coup.\n"), "decision-2025-11", "remplacé(e) après publication"),
+        "\nArticle ajouté après coup.\n"), "decision-2025-11", "fichier remplacé après publication"),
     "annexe-supprimee": (lambda p: (p.root / PDF_ANNEX).unlink(), "arrete-2025-1", "fichier introuvable"),
     "objet-modifie": (_edit("acts/2025/decision-2025-12.md", "objet: ", "objet: Nouvel objet — "),
                       "decision-2025-12", "champ « objet » modifié"),
@@ -342,7 +342,7 @@ def test_note_and_donne_acte_may_be_added(sealed):
     path.write_text(add_to_front_matter(path.read_text(encoding="utf-8"), "note: Ajoutée après publication.\n"),
                     encoding="utf-8")
     check = sealed.registre("check", "acts")
-    assert check.returncode == 0 and "la note complété(e) mais pas encore scellé(e)" in check.stdout, check.stdout
+    assert check.returncode == 0 and "note ajoutée, pas encore inscrit au registre scellé" in check.stdout, check.stdout
     assert sealed.registre("seal").returncode == 0
     assert ledger_lines(sealed)[-1]["suivi"] == {"note": hashlib.sha256(b"Ajout\xc3\xa9e apr\xc3\xa8s publication.")
                                                  .hexdigest()}
@@ -404,13 +404,13 @@ def test_appending_in_git_is_fine(sealed):
     _git(sealed, "add", "acts")
     _git(sealed, "commit", "-q", "-m", "décision 14")
     check = sealed.registre("check", "acts")
-    assert check.returncode == 0 and "0 erreur(s), 0 avertissement(s)" in check.stdout, check.stdout
+    assert check.returncode == 0 and "0 erreur, 0 avertissement" in check.stdout, check.stdout
 
 
 def test_never_sealed_register_says_nothing(project):
     project.add("2025/decision-2025-11.md", VALID_DECISION)
     check = project.registre("check", "acts")
-    assert check.returncode == 0 and "0 erreur(s), 0 avertissement(s)" in check.stdout
+    assert check.returncode == 0 and "0 erreur, 0 avertissement" in check.stdout
 
 
 def test_malformed_ledger_line_is_reported(sealed):
@@ -428,7 +428,7 @@ def test_verify_built_site(sealed):
     assert_ok(ok)
     assert ": erreur:" not in ok.stdout
     # The generated PDFs are sealed too: nothing published is left unsealed.
-    assert "0 erreur(s), 0 avertissement(s)" in ok.stdout + ok.stderr
+    assert "0 erreur, 0 avertissement" in ok.stdout + ok.stderr
     assert re.search(r"12 acte\(s\) scellé\(s\), [1-9]\d* fichier\(s\) vérifié\(s\)", ok.stdout + ok.stderr)
 
 
@@ -866,4 +866,4 @@ def test_published_files_from_providers_are_sealed_version_by_version(project, m
     assert [r.sha256 for r in sealed.acts["decision-2025-11"].files] == ["a" * 64, "b" * 64]
     assert [s.identifier for s, _ in sealed.by_hash()["a" * 64]] == ["decision-2025-11"]
     check = project.registre("check", "acts")
-    assert check.returncode == 0 and "0 erreur(s), 0 avertissement(s)" in check.stdout, check.stdout
+    assert check.returncode == 0 and "0 erreur, 0 avertissement" in check.stdout, check.stdout

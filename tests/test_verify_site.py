@@ -42,9 +42,9 @@ def test_untouched_site_verifies_with_every_file_compared(verified):
     result = verified.registre("verify", "site")
     out = result.stdout + result.stderr
     assert result.returncode == 0, out
-    assert "0 erreur(s), 0 avertissement(s)" in out
+    assert "0 erreur, 0 avertissement" in out
     every_file = [p for p in verified.site.rglob("*") if p.is_file()]
-    assert f"{len(every_file)} fichier(s) vérifié(s)" in out, out
+    assert f"{len(every_file)} fichiers vérifiés" in out, out
 
 
 # Each file a resident may read or download, edited as on a compromised server.

@@ -2,7 +2,7 @@
 the convocation: Markdown (``templates/texte/donne-acte.md``) and a printable
 PDF (``templates/pdf/donne-acte.html``, rendered with WeasyPrint).
 
-The data is :attr:`Register.donne_acte` (:mod:`registre.donne_acte`): the
+The data is :attr:`Register.donne_acte` (:mod:`registre.domain.donne_acte`): the
 décisions still to report, or those a séance reported, here grouped by the
 item (alinéa) of L2122-22 each rests on.
 """
@@ -21,6 +21,7 @@ from registre.domain.delegations import alinea_label
 from registre.domain.lifecycle import is_online
 from registre.domain.masking import masked
 from registre.domain.model import Act
+from registre.domain.plurals import counted
 from registre.domain.register import Register
 from registre.site.presentation import display_number
 
@@ -154,6 +155,7 @@ def _html_environment():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["date_fr"] = format_date
+    env.filters["counted"] = counted
     return env
 
 

@@ -30,6 +30,7 @@ from registre.checks.html_policy import INLINE_TAGS
 from registre.domain.dates import MONTHS, format_date
 from registre.domain.model import ActType, Signataire
 from registre.domain.paths import display_path
+from registre.domain.plurals import counted
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 SHORT_LINE = 45  # a line shorter than this always ends its paragraph
@@ -757,7 +758,7 @@ def plan_import(document: Document, register, config, *, output: Path | None = N
     if analysis.recours:
         draft.recours_note = (f"Mention des voies et délais de recours de l'acte (ligne {analysis.recours.line} du "
                               "document) : conservée dans le texte ci-dessous.")
-    source = f"{document.name} ({'PDF, ' + str(document.pages) + ' page(s)' if document.kind == 'pdf' else 'texte'})"
+    source = f"{document.name} ({'PDF, ' + counted(document.pages, 'page') if document.kind == 'pdf' else 'texte'})"
     draft.notes = [f"Brouillon créé par « registre import » depuis {source} : relisez-le contre l'acte signé."]
     draft.notes += [f"Remarque : {note}" for note in notes]
     found = [line for line in (

@@ -6,7 +6,7 @@ year, date, the commune's signataire, the délibération of delegation of the
 last décision…), and what only staff know is left as an *empty* value with a
 comment « À COMPLÉTER : … ».  An empty value is an error for ``registre
 check``, and so is any « À COMPLÉTER » left in the text of the act
-(:mod:`registre.placeholders`): a half-filled file can never be published.
+(:mod:`registre.checks.placeholders`): a half-filled file can never be published.
 
 :func:`write_new` creates the file exclusively: it never overwrites anything.
 """
@@ -21,6 +21,8 @@ from pathlib import Path
 
 from registre.authoring.text_templates import render_text
 from registre.domain.config import RegistreConfig
+from registre.domain.dates import format_date
+from registre.domain.mandats import mandate_delegation, mandate_in_force
 from registre.domain.model import Act, ActType, Portee, Signataire
 from registre.domain.paths import display_path
 from registre.domain.register import Register
@@ -54,6 +56,7 @@ class Draft:
     notification: date | None = None
     delegation_date: date | None = None
     delegation_source: str | None = None  # where the délibération date comes from (comment)
+    delegation_hint: str | None = None  # what to look for when no délibération of the mandate is known
     alinea: int | None = None
     transmission_date: date | None = None
     ar: str | None = None
@@ -155,8 +158,17 @@ def prepare(register: Register, act_type: ActType, *, on: date, numero: int | No
                   objet=objet, matiere=matiere, portee=portee, publication=publication,
                   alinea=alinea, created=register.today)
     if act_type is ActType.DECISION:
+        mandat = mandate_in_force(register.config.mandats, on)
         if delegation_date is not None:
             draft.delegation_date = delegation_date
+        elif mandat is not None:
+            # Delegations last for the mandate (L2122-22): the latest one of the council in office.
+            found = mandate_delegation(register.acts, mandat, on)
+            if found:
+                draft.delegation_date, draft.delegation_source = found.deliberation, found.source
+            else:
+                draft.delegation_hint = (f"délibération de délégation du conseil installé le "
+                                         f"{format_date(mandat.start)}")
         else:
             known = last_delegation(register, on)
             if known:

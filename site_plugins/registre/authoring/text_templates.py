@@ -18,6 +18,7 @@ from functools import lru_cache
 import yaml
 
 from registre.domain.dates import format_date, format_date_long
+from registre.domain.plurals import counted
 from registre.resources import TEMPLATES
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
@@ -58,6 +59,7 @@ def environment():
     env.filters["yaml"] = yaml_scalar
     env.filters["md"] = markdown_text
     env.filters["date_fr"] = format_date
+    env.filters["counted"] = counted
     env.filters["date_fr_long"] = format_date_long
     return env
 

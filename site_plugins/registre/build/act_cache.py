@@ -3,7 +3,7 @@
 Reading an act is YAML, typing and the checks of its own text (personal
 data, HTML, markers left in it): ≈ 1.5 ms per act, 15 s for a register of
 10,000, every build, for files that have not changed.  This cache keeps, for
-each file under ``acts/``, what reading it gave: the :class:`~registre.model.Act`,
+each file under ``acts/``, what reading it gave: the :class:`~registre.domain.model.Act`,
 its diagnostics, the annexes it names; it is keyed by the SHA-256 of the
 file's bytes, the path shown in diagnostics, the date of reference ("today",
 some checks depend on it) and the digest of this package's code and of the
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import hashlib
 import json
 import types
 import typing
@@ -36,6 +35,7 @@ from registre.domain.diagnostics import Diagnostic, Severity
 from registre.domain.model import Act
 from registre.domain.seance import Seance
 from registre.files.atomic_write import write_atomic
+from registre.seal.hashing import bytes_sha256, text_sha256
 
 FORMAT = "registre-actes-v4"
 FILE_NAME = "actes.jsonl"
@@ -181,7 +181,7 @@ class ReadFile:
 
 
 def file_key(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return bytes_sha256(data)
 
 
 class ActCache:
@@ -229,7 +229,7 @@ class ActCache:
                 continue
             self._lines += 1
             digest, _, text = line.partition(b" ")
-            if hashlib.sha256(text).hexdigest().encode() != digest:
+            if bytes_sha256(text).encode() != digest:
                 continue  # a line cut short, damaged or edited: its file is read again
             try:
                 rel, entry = json.loads(text)
@@ -291,4 +291,4 @@ class ActCache:
 def _line(rel: str, entry: dict | None) -> str:
     """``<SHA-256 of the JSON text> <JSON text>``: the hash is checked when the line is read back."""
     text = json.dumps([rel, entry], ensure_ascii=False, separators=(",", ":"))
-    return f"{hashlib.sha256(text.encode('utf-8')).hexdigest()} {text}\n"
+    return f"{text_sha256(text)} {text}\n"

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import hashlib
 import json
 import os
 import shutil
@@ -33,7 +32,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
-from registre.seal.hashing import file_sha256, sha256_many
+from registre.seal.hashing import file_sha256, sha256_many, text_sha256
+from registre.site.pages import PageKind
 from registre.site.presentation import ActView
 
 
@@ -51,7 +51,7 @@ def act_page_inputs(view: ActView, downloads: Iterable, site_url: str, file_hash
     return {
         "identifier": act.identifier,
         "raw": act.raw,
-        "body": hashlib.sha256(act.body.encode("utf-8")).hexdigest(),  # cheaper to serialise than the text
+        "body": text_sha256(act.body),  # cheaper to serialise than the text
         "annexes": [[a.path, a.titre, file_hash(root / a.path) if (root / a.path).is_file() else None]
                     for a in act.annexes],
         "downloads": [[f.kind, f.site_path, f.sha256, f.size] for f in downloads],
@@ -74,13 +74,13 @@ def act_page_inputs(view: ActView, downloads: Iterable, site_url: str, file_hash
 def act_page_key(build: str, view: ActView, downloads: Iterable, site_url: str, file_hash=file_sha256) -> str:
     text = json.dumps(act_page_inputs(view, downloads, site_url, file_hash), ensure_ascii=False, sort_keys=True,
                       default=str)
-    return hashlib.sha256((build + "\0" + text).encode("utf-8")).hexdigest()
+    return text_sha256(build + "\0" + text)
 
 
 # Register-wide pages kept like act pages: their rows show only what the act pages' keys cover
 # (number, date, objet, status, link).  Séance and donné-acte pages list more of each act and are
 # always rendered (a dozen pages).
-KEPT_TEMPLATES = frozenset({"registre/register-list.html", "registre/matiere.html", "registre/annex.html"})
+KEPT_KINDS = frozenset({PageKind.REGISTER_LIST, PageKind.MATIERE, PageKind.ANNEX})
 
 
 class _NotKept(Exception):
@@ -91,7 +91,7 @@ def generated_page_key(build: str, page, act_keys: dict[str, str]) -> str | None
     """Key of a listing, matière or annex page (``page``: a ``site.GeneratedPage``): its
     address, title and Markdown, and its data with each act replaced by the key of its
     act page (which covers every field a row shows).  None: the page is always rendered."""
-    if page.template not in KEPT_TEMPLATES or not page.src_uri.endswith("index.md"):
+    if page.kind not in KEPT_KINDS or not page.src_uri.endswith("index.md"):
         return None
     try:
         data = _canonical(page.data, act_keys)
@@ -99,7 +99,7 @@ def generated_page_key(build: str, page, act_keys: dict[str, str]) -> str | None
         return None
     text = json.dumps([page.src_uri, page.markdown(), data], ensure_ascii=False, sort_keys=True,
                       separators=(",", ":"))
-    return hashlib.sha256((build + "\0page\0" + text).encode("utf-8")).hexdigest()
+    return text_sha256(build + "\0page\0" + text)
 
 
 def _canonical(value, act_keys: dict[str, str]):
@@ -129,7 +129,7 @@ def _bound_digest(key: str, page_sha256: str | None) -> str | None:
     bytes, so that a kept page copied under another key's name is not that key's page."""
     if page_sha256 is None:
         return None
-    return hashlib.sha256(f"{key}\0{page_sha256}".encode("ascii")).hexdigest()
+    return text_sha256(f"{key}\0{page_sha256}")
 
 
 class PageCache:

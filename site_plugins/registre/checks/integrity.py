@@ -1,7 +1,7 @@
 """Rule: the register still holds, unchanged, everything that was sealed.
 
 Compares the acts under ``acts/`` with the sealed register
-``acts/registre.lock`` (see :mod:`registre.ledger`):
+``acts/registre.lock`` (see :mod:`registre.seal.ledger`):
 
 * the ledger itself: a line edited, removed or reordered breaks the chain;
   compared with the versions committed in git, it may only have grown;
@@ -132,10 +132,11 @@ def _compare(register: Register, ledger: Ledger, shown: str) -> Iterable[Diagnos
                         "integrity.follow_up")
         yield from _files(register, sealed, act, where)
         if additions and not changes and not forbidden:
-            what = {"transmission": "la transmission", "note": "la note", "donne_acte": "le donné acte"}
+            what = {"transmission": "transmission complétée", "note": "note ajoutée",
+                    "donne_acte": "donné acte ajouté"}
             yield warning(where, act.line_of(next(iter(additions))),
-                          f"acte scellé {identifier} : {', '.join(what[k] for k in additions)} "
-                          "complété(e) mais pas encore scellé(e).",
+                          f"acte scellé {identifier} : {', '.join(what[k] for k in additions)}, "
+                          "pas encore inscrit au registre scellé.",
                           "lancez « registre seal » pour l'inscrire au registre scellé (la CI le fait à chaque "
                           "publication).", "integrity.unsealed_follow_up")
 
@@ -166,7 +167,8 @@ def _gone(register: Register, sealed: SealedAct, by_source: dict[str, Act], show
                     "integrity.deleted")
 
 
-ROLE_LABELS = {"annexe": "annexe", "original": "original signé"}
+# The kind of file, with « scellé » agreed: « annexe scellée », « original signé scellé ».
+ROLE_LABELS = {"annexe": "annexe scellée", "original": "original signé scellé"}
 
 
 def _files(register: Register, sealed: SealedAct, act: Act, where: str) -> Iterable[Diagnostic]:
@@ -178,7 +180,7 @@ def _files(register: Register, sealed: SealedAct, act: Act, where: str) -> Itera
         problem = check_inside(register.acts_root, record.chemin)
         if problem:
             yield error(where, line,
-                        f"acte scellé {sealed.identifier} : {label} « {record.chemin} » scellé(e) : {problem}",
+                        f"acte scellé {sealed.identifier} : {label} « {record.chemin} » : {problem}",
                         "restaurez le fichier scellé (git checkout HEAD -- acts/" + record.chemin + ") ; "
                         + RESTORE, "integrity.file_missing")
             continue
@@ -190,7 +192,7 @@ def _files(register: Register, sealed: SealedAct, act: Act, where: str) -> Itera
             continue
         if digest != record.sha256:
             yield error(where, line,
-                        f"acte scellé {sealed.identifier} : {label} « {record.chemin} » remplacé(e) après "
+                        f"acte scellé {sealed.identifier} : {label} « {record.chemin} » : fichier remplacé après "
                         f"publication ({_sealed_label(sealed)}) : son empreinte SHA-256 a changé.",
                         "remettez le fichier scellé (git checkout, ou l'historique git) ; " + RESTORE,
                         "integrity.file_changed")

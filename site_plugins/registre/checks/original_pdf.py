@@ -1,9 +1,9 @@
 """The signed original shipped with an act (``original: fichier.pdf``) must be a readable PDF.
 
 The site offers that file unchanged, next to the PDF/A the build generates
-(:mod:`registre.pdf`); a file a citizen cannot open would publish nothing.
+(:mod:`registre.publish.pdf`); a file a citizen cannot open would publish nothing.
 Existence, place (inside ``acts/``) and the ``.pdf`` extension are checked by
-:func:`registre.rules.rule_files`; this rule opens the file with pypdf.
+:func:`registre.checks.rules.rule_files`; this rule opens the file with pypdf.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Text left to complete in an act file prepared by ``registre new`` or
 ``registre import``: the marker « À COMPLÉTER » must not reach the site.
 
-Front matter placeholders are empty values (which :mod:`registre.schema`
+Front matter placeholders are empty values (which :mod:`registre.source.schema`
 already refuses); in the text of the act they are HTML comments carrying the
 marker, invisible on a page, so this rule looks for them.
 """

@@ -2,7 +2,7 @@
 
 Each rule is a function ``(register) -> Iterable[Diagnostic]`` listed in
 :data:`RULES`; :func:`check_register` runs them all.  Field-level rules
-(required keys, real dates, types) live in :mod:`registre.schema`.
+(required keys, real dates, types) live in :mod:`registre.source.schema`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from typing import Callable, Iterable
 
 from registre.checks.html_policy import check_body, rule_html_annexes
 from registre.checks.integrity import rule_integrity
+from registre.checks.mandats import rule_delegation_mandate
 from registre.checks.original_pdf import rule_original_pdf
 from registre.checks.personal_data import personal_data_in_act, rule_personal_data_annexes
 from registre.checks.placeholders import placeholders_in_act, rule_placeholders
+from registre.checks.publicite import rule_publicite
 from registre.checks.seances import rule_seances
 from registre.domain.addresses import annex_uri
 from registre.domain.ar import check_ar
@@ -90,6 +92,8 @@ def rule_transmission(register: Register) -> Iterable[Diagnostic]:
     for act in register.acts:
         path = _where(register, act)
         transmission = act.transmission
+        if transmission.status is TransmissionStatus.TRANSMIS and transmission.on_paper:
+            continue  # the préfecture's paper receipt: a date, no @ctes identifier to check
         if transmission.status is TransmissionStatus.TRANSMIS:
             assert transmission.ar is not None
             for problem in check_ar(transmission.ar, departement=config.departement_code, siren=config.siren,
@@ -111,7 +115,8 @@ def rule_transmission(register: Register) -> Iterable[Diagnostic]:
                               f"transmission en attente depuis {age} jours : l'acte n'est pas exécutoire tant "
                               "qu'il n'est pas transmis au représentant de l'État.",
                               "indiquez la date et l'identifiant de l'accusé de réception @ctes "
-                              "(« date » et « ar ») dès leur retour.", "transmission.late")
+                              "(« date » et « ar ») dès leur retour, ou, pour un acte transmis sur papier, "
+                              "la date de réception en préfecture et « mode: papier ».", "transmission.late")
         elif act.type in (ActType.DELIBERATION, ActType.DECISION):
             yield warning(path, act.line_of("transmission"),
                           f"{act.type.label} déclarée non soumise à transmission : les délibérations et les "
@@ -256,7 +261,7 @@ def html_in_act(act: Act, path: str) -> Iterable[Diagnostic]:
 
 
 def characters_in_text(text: str, path: str, first_line: int, what: str, code: str) -> Iterable[Diagnostic]:
-    """Control and bidirectional characters in a Markdown text (see :mod:`registre.characters`)."""
+    """Control and bidirectional characters in a Markdown text (see :mod:`registre.domain.characters`)."""
     for index, char in forbidden_lines(text, FORBIDDEN_IN_TEXT):
         yield error(path, first_line + index, f"caractère invisible interdit dans le texte {what} : "
                                               f"{describe(char)}.", what_to_do("cette ligne"), code)
@@ -326,7 +331,7 @@ def rule_numbering(register: Register) -> Iterable[Diagnostic]:
                 act = by_number[numero][0]
                 missing = f"n°{expected}" if numero - expected == 1 else f"n°{expected} à {numero - 1}"
                 yield warning(_where(register, act), act.line_of("numero"),
-                              f"numérotation des {act_type.plural.lower()} de {year} : {missing} manquant(s) "
+                              f"numérotation des {act_type.plural.lower()} de {year} : {missing} {'manquant' if numero - expected == 1 else 'manquants'} "
                               f"avant le n°{numero}.",
                               "ajoutez l'acte manquant, ou corrigez ce numéro.", "numero.gap")
             expected = numero + 1
@@ -395,8 +400,8 @@ def rule_donne_acte(register: Register) -> Iterable[Diagnostic]:
 
 
 RULES: tuple[Rule, ...] = (
-    rule_act_text, rule_dates_order, rule_delegation, rule_transmission, rule_vote, rule_resultat, rule_files,
-    rule_annex_addresses, rule_recours,
+    rule_act_text, rule_dates_order, rule_delegation, rule_delegation_mandate, rule_transmission, rule_publicite,
+    rule_vote, rule_resultat, rule_files, rule_annex_addresses, rule_recours,
     rule_numbering, rule_filename, rule_references, rule_donne_acte, rule_matiere_nomenclature,
     rule_placeholders, rule_original_pdf, rule_integrity, rule_html_annexes, rule_personal_data_annexes,
     rule_characters_annexes, rule_seances,

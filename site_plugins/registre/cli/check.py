@@ -10,6 +10,7 @@ from pathlib import Path
 from registre.build.load import load_register
 from registre.cli.common import add_config_argument, resolve
 from registre.domain.diagnostics import format_json, format_markdown, format_text, has_errors, summary
+from registre.domain.plurals import counted
 
 NAME = "check"
 HELP = "vérifier tous les actes (mentions obligatoires, dates, numérotation, transmission, intégrité)"
@@ -34,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         if diags:
             print(format_text(diags))
-        print(f"{len(register.acts)} acte(s) lu(s) dans {acts_root} : {summary(diags)}.",
+        print(f"{counted(len(register.acts), 'acte lu')} dans {acts_root} : {summary(diags)}.",
               file=sys.stderr if diags else sys.stdout)
     _write_job_summary(diags, acts_root)
     failed = has_errors(diags) or (args.strict and any(not d.is_reminder for d in diags))

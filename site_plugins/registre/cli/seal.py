@@ -1,6 +1,6 @@
 """``registre seal``: inscribe the acts newly published in the sealed register.
 
-The only writer of ``acts/registre.lock`` (see :mod:`registre.ledger`).  It
+The only writer of ``acts/registre.lock`` (see :mod:`registre.seal.ledger`).  It
 appends one ``scellement`` line per act online and not yet sealed, and one
 ``complement`` line per sealed act completed since (transmission received,
 note or donné acte added, new published file).  It never rewrites a line,
@@ -19,6 +19,7 @@ from registre.cli.common import add_config_argument, resolve
 from registre.domain.diagnostics import format_text, has_errors, summary
 from registre.domain.lifecycle import is_online
 from registre.domain.paths import display_path
+from registre.domain.plurals import counted
 from registre.publish.steps import SEALED_FILE_PROVIDERS
 from registre.seal.ledger import (
     FileProvider,
@@ -76,12 +77,12 @@ def run(args: argparse.Namespace) -> int:
     payloads, described = pending_payloads(register, ledger)
     shown = display_path(path)
     if not payloads:
-        print(f"Rien à sceller : les {len(ledger.acts)} acte(s) publiés sont déjà inscrits dans {shown}.")
+        print((f"Rien à sceller : l'acte publié est déjà inscrit dans {shown}." if len(ledger.acts) == 1 else f"Rien à sceller : les {len(ledger.acts)} actes publiés sont déjà inscrits dans {shown}."))
         return 0
     for line in described:
         print(("à sceller : " if args.dry_run else "") + line)
     if args.dry_run:
-        print(f"{len(payloads)} ligne(s) seraient ajoutées à {shown} (essai : rien n'a été écrit).",
+        print(f"{counted(len(payloads), 'ligne')} {'serait ajoutée' if len(payloads) < 2 else 'seraient ajoutées'} à {shown} (essai : rien n'a été écrit).",
               file=sys.stderr)
         return 0
     try:
@@ -91,6 +92,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"registre seal : erreur : écriture de {shown} impossible ({reason}) ; le fichier n'a pas été "
               "modifié. Correction : vérifiez les droits du dossier acts/, puis relancez.", file=sys.stderr)
         return 1
-    print(f"{added} ligne(s) ajoutée(s) à {shown}. Enregistrez-le : git add {shown} && git commit",
+    print(f"{counted(added, 'ligne ajoutée')} à {shown}. Enregistrez-le : git add {shown} && git commit",
           file=sys.stderr)
     return 0

@@ -16,7 +16,7 @@ register ``acts/registre.lock``:
   site is built again from the register (``mkdocs.yml``, ``docs/``,
   ``acts/``) into a temporary folder, cold (no cache) and with the date the
   site was built with, and both are compared file by file (see
-  :mod:`registre.site_rebuild`; the few Pagefind files whose bytes vary
+  :mod:`registre.build.site_rebuild`; the few Pagefind files whose bytes vary
   from run to run are compared by content): a file missing, added or
   different is an error;
 * ``--avant ANCIEN_SITE`` / ``--tete EMPREINTE``: the register an earlier
@@ -41,6 +41,7 @@ from registre.domain.addresses import INDEX_PATH
 from registre.domain.config import ConfigError, RegistreConfig, clock_today
 from registre.domain.diagnostics import Diagnostic, error, format_text, has_errors, summary, warning
 from registre.domain.paths import display_path
+from registre.domain.plurals import counted
 from registre.publish.verify_page import LEDGER_PATH, read_published_hashes
 from registre.seal.hashing import bytes_sha256, file_sha256, is_sha256
 from registre.seal.ledger import LEDGER_NAME, Ledger, read_ledger, split_lines
@@ -258,7 +259,7 @@ def _published_copy(site: Path, ledger: Ledger) -> list[Diagnostic]:
                           "verify.ledger_differs")]
     if len(published) < len(reference):
         return [warning(shown, len(published) or 1,
-                        f"le site publie un registre scellé plus ancien ({len(published)} ligne(s) sur "
+                        f"le site publie un registre scellé plus ancien ({counted(len(published), 'ligne')} sur "
                         f"{len(reference)}).", "reconstruisez et redéployez le site.", "verify.ledger_behind")]
     return []
 
@@ -350,6 +351,6 @@ def run(args: argparse.Namespace) -> int:
         checked = max(checked, count)
     if diags:
         print(format_text(diags))
-    print(f"{len(ledger.acts)} acte(s) scellé(s), {checked} fichier(s) vérifié(s) dans {site} : {summary(diags)}.",
+    print(f"{counted(len(ledger.acts), 'acte scellé')}, {counted(checked, 'fichier vérifié')} dans {site} : {summary(diags)}.",
           file=sys.stderr if diags else sys.stdout)
     return 1 if has_errors(diags) else 0

@@ -157,6 +157,9 @@ def from_mapping(data: dict | None, site_url: str | None = None, config_file: Pa
     today = data.get("date_reference")
     if isinstance(today, str):
         today = _date(today, "date_reference")
+    habitants = _positive(data["habitants"], "habitants") if "habitants" in data else None
+    publicite = _publicite(data.get("publicite", Publicite.ELECTRONIQUE.value))
+    _check_publicite_choice(publicite, habitants, config_file)
     return RegistreConfig(
         commune=str(data.get("commune", defaults.commune)),
         siret=siret,
@@ -178,9 +181,9 @@ def from_mapping(data: dict | None, site_url: str | None = None, config_file: Pa
         per_page=_positive(data.get("par_page", defaults.per_page), "par_page"),
         serve_years=_positive(data.get("serve_annees", defaults.serve_years), "serve_annees", zero=True),
         years=_years(data.get("annees", [])),
-        habitants=_positive(data["habitants"], "habitants") if "habitants" in data else None,
+        habitants=habitants,
         mandats=_mandats(data.get("mandats", [])),
-        publicite=_publicite(data.get("publicite", Publicite.ELECTRONIQUE.value)),
+        publicite=publicite,
     )
 
 
@@ -250,6 +253,29 @@ def _publicite(value) -> PubliciteChoice:
                           "manque (L2131-1 IV CGCT). Correction : publicite: {mode: "
                           f"{mode.value}, deliberation: AAAA-MM-JJ}}.")
     return PubliciteChoice(mode, None if deliberation is None else _date(deliberation, "publicite → deliberation"))
+
+
+# L2131-1 IV CGCT: only communes « de moins de 3 500 habitants » may choose affichage or papier.
+PUBLICITE_CHOICE_LIMIT = 3500
+
+
+def _check_publicite_choice(publicite: PubliciteChoice, habitants: int | None, config_file: Path | None) -> None:
+    """Affichage or papier only under 3,500 inhabitants; the population must then be given, or the
+    register could not tell that the commune may choose (it would publish acts whose publicity the
+    law may not recognise)."""
+    if publicite.mode is Publicite.ELECTRONIQUE:
+        return
+    where, _ = _config_line(config_file, "publicite")
+    if habitants is None:
+        raise ConfigError(f"{where}: erreur: « publicite: {publicite.mode.value} » n'est ouvert qu'aux communes "
+                          "de moins de 3 500 habitants (L2131-1 IV CGCT), et la population de la commune n'est pas "
+                          "indiquée. Correction : ajoutez « habitants: » (population municipale, par exemple "
+                          "« habitants: 1500 ») dans le bloc « registre » de mkdocs.yml.")
+    if habitants >= PUBLICITE_CHOICE_LIMIT:
+        raise ConfigError(f"{where}: erreur: « publicite: {publicite.mode.value} » n'est ouvert qu'aux communes "
+                          f"de moins de 3 500 habitants (L2131-1 IV CGCT) ; la commune en compte {habitants} : ses "
+                          "actes sont publiés sous forme électronique (L2131-1 III). Correction : retirez l'option "
+                          "« publicite » (ou écrivez « publicite: electronique »), ou corrigez « habitants ».")
 
 
 # Codes YAML would read as numbers (« siret: 21660228400012 », « departement: 01 » read as 1).

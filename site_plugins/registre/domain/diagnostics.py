@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
+from registre.domain.plurals import counted
+
 # Warnings that only say time has passed (an acknowledgement still awaited after 15 days, a
 # décision not reported at the last séance): reminders for staff, never a reason to stop the
 # publication of the other acts (``mkdocs build --strict``, ``registre check --strict``).
@@ -85,7 +87,7 @@ def summary(diags: Iterable[Diagnostic]) -> str:
     diags = list(diags)
     errors = sum(d.is_error for d in diags)
     warnings = len(diags) - errors
-    return f"{errors} erreur(s), {warnings} avertissement(s)"
+    return f"{counted(errors, 'erreur')}, {counted(warnings, 'avertissement')}"
 
 
 def format_markdown(diags: Iterable[Diagnostic], heading: str) -> str:

@@ -43,8 +43,28 @@ def is_rejected(act: Act) -> bool:
 
 
 def made_known(act: Act) -> date | None:
-    """Publication, or notification for an individual act."""
-    return act.notification if act.is_individual else act.publication
+    """Publication, or notification for an individual act.  Under the modes of publicity of
+    communes under 3,500 inhabitants (L2131-1 IV CGCT), publication is the posting at the
+    mairie (``affichage``) or the paper publication (``publication`` with ``mode: papier``);
+    the online text is then published for information only."""
+    if act.is_individual:
+        return act.notification
+    if act.affichage is not None:
+        return act.affichage
+    return act.publication
+
+
+def legal_publicity(act: Act) -> tuple[str, date] | None:
+    """(« affichage » or « papier », date) when the act was made known otherwise than by its
+    publication on the website (L2131-1 IV CGCT); None for electronic publication and for
+    individual acts (notified)."""
+    if act.is_individual:
+        return None
+    if act.affichage is not None:
+        return ("affichage", act.affichage)
+    if act.publication_papier and act.publication is not None:
+        return ("papier", act.publication)
+    return None
 
 
 def executory_date(act: Act) -> date | None:

@@ -1,7 +1,7 @@
 """The administrative act as a plain Python value.
 
 An :class:`Act` is what one file under ``acts/`` means once its front matter
-has been read and checked field by field (see :mod:`registre.schema`).  It
+has been read and checked field by field (see :mod:`registre.source.schema`).  It
 carries no MkDocs object and no rendering: pages, exports and the CLI all read
 the same values.
 """
@@ -113,14 +113,26 @@ class TransmissionStatus(str, enum.Enum):
     EN_ATTENTE = "en_attente"
 
 
+class TransmissionMode(str, enum.Enum):
+    """How a transmitted act reached the préfecture."""
+
+    ACTES = "actes"  # télétransmission @ctes: an accusé de réception with its identifier
+    PAPIER = "papier"  # on paper: the préfecture's dated receipt, no @ctes identifier
+
+
 @dataclass(frozen=True)
 class Transmission:
     """Transmission au représentant de l'État (L2131-1, L2131-2)."""
 
     status: TransmissionStatus
-    date: date | None = None
+    date: date | None = None  # date of the accusé de réception (@ctes) or of the paper receipt
     ar: str | None = None  # @ctes identifier DDD-SIREN-AAAAMMJJ-NUMERO-NATURE
     motif: str | None = None  # why no transmission is required
+    mode: TransmissionMode | None = None  # set when transmitted (ACTES if not written otherwise)
+
+    @property
+    def on_paper(self) -> bool:
+        return self.mode is TransmissionMode.PAPIER
 
 
 @dataclass(frozen=True)
@@ -155,7 +167,9 @@ class Act:
     matiere: str | None = None
     portee: Portee | None = None
     notification: date | None = None
-    publication: date | None = None
+    publication: date | None = None  # mise en ligne (and, under « publicite: papier », the paper publication)
+    publication_papier: bool = False  # « publication: {date, mode: papier} » (L2131-1 IV 2° CGCT)
+    affichage: date | None = None  # posting at the mairie (« publicite: affichage », L2131-1 IV 1° CGCT)
     delegation: Delegation | None = None
     vote: Vote | None = None
     resultat: Resultat | None = None  # as written in the file; see lifecycle.resultat for the outcome

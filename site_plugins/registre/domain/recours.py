@@ -32,7 +32,8 @@ def last_day_of_recours(act: Act, departement: str) -> date | None:
 
 def standard_mention(act: Act, config: RegistreConfig) -> str:
     """The mention shown when the act gives no ``recours`` text of its own."""
-    start = "de sa notification" if act.is_individual else "de sa publication"
+    start = ("de sa notification" if act.is_individual
+             else "de son affichage en mairie" if act.affichage is not None else "de sa publication")
     tribunal = config.tribunal
     where = f"{tribunal.nom}" + (f" ({tribunal.adresse})" if tribunal.adresse else "")
     return (

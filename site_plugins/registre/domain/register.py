@@ -68,7 +68,7 @@ class Register:
     @cached_property
     def changed_by(self) -> dict[str, list[tuple[str, Act]]]:
         """Earlier act id → [(correction kind, later act)] in date order (whether each change has
-        taken effect: :func:`~registre.lifecycle.changes_in_force`)."""
+        taken effect: :func:`~registre.domain.lifecycle.changes_in_force`)."""
         result: dict[str, list[tuple[str, Act]]] = {}
         for act in sorted(self.acts, key=lambda a: (a.date, a.identifier)):
             for kind in STATUS_ORDER:

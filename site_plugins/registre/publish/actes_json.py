@@ -8,16 +8,17 @@ personal data listed in ``masquer`` stays hidden, as on the page.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Callable, Mapping
 
 from registre.domain.addresses import absolute
+from registre.domain.lifecycle import legal_publicity
 from registre.domain.model import Act
 from registre.domain.nomenclature import lookup
 from registre.domain.register import Register
 from registre.files.atomic_write import write_atomic
+from registre.seal.hashing import text_sha256
 from registre.site.presentation import ActView, annex_links
 
 FORMAT_VERSION = 1
@@ -47,7 +48,8 @@ def act_record(view: ActView, site_url: str) -> dict:
         "publication": _iso(act.publication),
         "notification": _iso(act.notification),
         "transmission": {"statut": transmission.status.value, "date": _iso(transmission.date),
-                         "accuse_reception": transmission.ar, "motif": transmission.motif},
+                         "accuse_reception": transmission.ar, "motif": transmission.motif,
+                         "mode": transmission.mode.value if transmission.mode else None},
         "executoire_le": _iso(view.executory),
         "recours_jusqu_au": _iso(view.recours_until),
         "statut": view.status,
@@ -59,6 +61,9 @@ def act_record(view: ActView, site_url: str) -> dict:
         vote = act.vote
         record["vote"] = {"presents": vote.presents, "votants": vote.votants, "pour": vote.pour,
                           "contre": vote.contre, "abstentions": vote.abstentions}
+    publicity = legal_publicity(act)
+    if publicity is not None:  # L2131-1 IV CGCT: the online text is published for information
+        record["publicite_legale"] = {"mode": publicity[0], "date": publicity[1].isoformat()}
     if act.delegation is not None:
         record["delegation"] = {"deliberation": act.delegation.deliberation.isoformat(),
                                 "alinea": act.delegation.alinea}
@@ -89,7 +94,7 @@ def actes_document(register: Register, site_url: str, *, records: bool = True) -
 class RecordLines:
     """The JSON line of each act's record, kept between builds under the key of the act's
     page (``page_keys``: identifier → key), which covers every field a record holds (see
-    :func:`registre.page_cache.act_page_inputs`): a warm build encodes only the acts whose
+    :func:`registre.build.page_cache.act_page_inputs`): a warm build encodes only the acts whose
     page changed.  ``path`` None: nothing kept."""
 
     def __init__(self, path: Path | None, page_keys: Mapping[str, str]):
@@ -135,7 +140,7 @@ class RecordLines:
 
 
 def _line_digest(key: str, line: str) -> str:
-    return hashlib.sha256(f"{key}\0{line}".encode("utf-8")).hexdigest()
+    return text_sha256(f"{key}\0{line}")
 
 
 def actes_json(register: Register, site_url: str, lines: RecordLines | None = None) -> bytes:

@@ -2,7 +2,7 @@
 
 Scripts run only from the site itself, plus the few inline scripts of the theme (Material),
 each allowed by its SHA-256 computed from the very template that writes it: an inline script
-anywhere else in a page (were the sanitiser of :mod:`registre.html_policy` ever to miss one)
+anywhere else in a page (were the sanitiser of :mod:`registre.checks.html_policy` ever to miss one)
 is refused by the browser.  ``'wasm-unsafe-eval'``: the search (Pagefind) runs WebAssembly.
 Styles: the site's style sheets, and as ``style`` attributes only the three table alignments
 the sanitiser keeps (by their hashes, ``'unsafe-hashes'``); measured in Chromium, the theme

@@ -1,10 +1,10 @@
 """Machine-readable copies of the register, written after the site is built.
 
-:func:`write_exports` is the post-build step (see :mod:`registre.outputs`):
-Atom and RSS feeds (:mod:`registre.feeds`), the calendar of séances
-(:mod:`registre.seances_ics`), the JSON export of every act online
-(:mod:`registre.actes_json`) and the SCDL « Délibérations » CSV
-(:mod:`registre.scdl`).  :func:`donnees_pages` adds the « Données ouvertes »
+:func:`write_exports` is the post-build step (see :mod:`registre.publish.steps`):
+Atom and RSS feeds (:mod:`registre.publish.feeds`), the calendar of séances
+(:mod:`registre.publish.ics`), the JSON export of every act online
+(:mod:`registre.publish.actes_json`) and the SCDL « Délibérations » CSV
+(:mod:`registre.publish.scdl`).  :func:`donnees_pages` adds the « Données ouvertes »
 page that lists them.  Only acts online are exported, never scheduled ones.
 """
 
@@ -22,7 +22,7 @@ from registre.publish.context import BuildContext
 from registre.publish.feeds import FORMATS, feed_files, feed_names, feed_path
 from registre.publish.ics import seances_calendar
 from registre.publish.scdl import SCDL_VERSION, scdl_csv
-from registre.site.pages import GeneratedPage
+from registre.site.pages import GeneratedPage, PageKind
 
 log = logging.getLogger("mkdocs.plugins.registre")
 
@@ -87,11 +87,11 @@ def data_links() -> list[ExportLink]:
 
 
 def donnees_pages(register: Register) -> Iterator[GeneratedPage]:
-    """Page provider (see :func:`registre.site.extra_page_providers`)."""
+    """Page provider (see :func:`registre.publish.steps.PAGE_PROVIDERS`)."""
     yield GeneratedPage(
         src_uri=DONNEES_URI + "index.md",
         title="Données ouvertes et flux",
-        template="registre/donnees.html",
+        kind=PageKind.DONNEES,
         data={"feeds": feed_links(), "exports": data_links(), "scdl_version": SCDL_VERSION},
         description=f"Flux Atom et RSS des actes, calendrier des séances et données ouvertes du registre des "
                     f"actes de {register.config.commune} (JSON, CSV au format SCDL).",

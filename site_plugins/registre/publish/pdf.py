@@ -60,12 +60,21 @@ from registre.domain.lifecycle import is_online
 from registre.domain.masking import masked
 from registre.domain.model import Act
 from registre.domain.paths import cache_root, display_path
+from registre.domain.plurals import counted
 from registre.domain.register import Register
 from registre.files.atomic_write import write_atomic
 from registre.files.hard_links import link_or_copy
 from registre.publish.context import BuildContext
 from registre.resources import TEMPLATES
-from registre.seal.hashing import bytes_sha256, content_hash, file_sha256, is_sha256, remember_sha256, sha256_many
+from registre.seal.hashing import (
+    bytes_sha256,
+    content_hash,
+    file_sha256,
+    is_sha256,
+    remember_sha256,
+    sha256_many,
+    text_sha256,
+)
 from registre.seal.ledger import FileRecord
 from registre.site.pages import demote_headings
 from registre.site.presentation import ActView
@@ -185,12 +194,13 @@ def _jinja() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["date_fr"] = format_date
+    env.filters["counted"] = counted
     return env
 
 
 def render_markdown(text: str) -> Markup:
     """Markdown of an act or annex → HTML, its headings under the PDF's own; sanitised by the
-    site's policy (:mod:`registre.html_policy`: no script, no link but http(s), mailto, tel or
+    site's policy (:mod:`registre.checks.html_policy`: no script, no link but http(s), mailto, tel or
     relative), so it is safe to mark for the template."""
 
     return Markup(sanitize(markdown.markdown(demote_headings(text), extensions=list(MARKDOWN_EXTENSIONS),
@@ -421,7 +431,7 @@ class ActPdfs:
     def job(self, act: Act) -> tuple[str, RenderJob]:
         """(cache key, render job) for ``act``: renders the HTML, not the PDF."""
         html = self.html(act)
-        key = hashlib.sha256("\0".join((engine_versions(), _stylesheet_text(), html)).encode("utf-8")).hexdigest()
+        key = text_sha256("\0".join((engine_versions(), _stylesheet_text(), html)))
         target = self.cache_dir / key[:2] / f"{key}.pdf"
         return key, RenderJob(html=html, base_url=self.page_url(act) if self.site_url else "",
                               identifier=content_hash(act)[:32], target=str(target))

@@ -35,7 +35,7 @@ from registre.domain.register import Register
 from registre.files.hard_links import link_files, link_or_copy
 from registre.publish.context import BuildContext
 from registre.seal.hashing import TREE_MANIFEST, seal_tree, tree_intact
-from registre.site.pages import GeneratedPage
+from registre.site.pages import GeneratedPage, PageKind
 from registre.site.presentation import ActView
 
 log = logging.getLogger("mkdocs.plugins.registre")
@@ -363,7 +363,7 @@ def search_pages(register: Register) -> Iterator[GeneratedPage]:
     yield GeneratedPage(
         src_uri=SEARCH_URI + "index.md",
         title="Rechercher un acte",
-        template="registre/search.html",
+        kind=PageKind.SEARCH,
         data={"search_filters": FILTER_NAMES, "search_faceted": len(register.online) <= FACETED_MAX_ACTS,
               "search_parts": [{"chemin": part.path, "annee": part.year, "actes": len(part.identifiers)}
                                for part in search_parts(register)],

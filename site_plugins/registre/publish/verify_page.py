@@ -23,8 +23,8 @@ shards of its years, and only the shards that have entries; the index does
 not depend on the years built.  Copying the site folders of the year builds
 over one another thus gives the same ``verifier/`` files as one full build.
 
-:func:`verify_pages` is a page provider (see :func:`registre.site.extra_page_providers`);
-:func:`write_integrity_files` is a post-build step (see :mod:`registre.outputs`):
+:func:`verify_pages` is a page provider (see :func:`registre.publish.steps.PAGE_PROVIDERS`);
+:func:`write_integrity_files` is a post-build step (see :mod:`registre.publish.steps`):
 it runs after the other steps so the files they write are listed too.
 :func:`read_published_hashes` reads the hashes back from a built site.
 """
@@ -43,7 +43,7 @@ from registre.files.atomic_write import write_if_changed
 from registre.publish.context import BuildContext
 from registre.seal.hashing import content_hash, file_sha256
 from registre.seal.ledger import LEDGER_NAME, Ledger, read_ledger
-from registre.site.pages import GeneratedPage
+from registre.site.pages import GeneratedPage, PageKind
 from registre.site.presentation import ActView
 
 LEDGER_PATH = f"verifier/{LEDGER_NAME}"
@@ -55,7 +55,7 @@ INDEX_FORMAT = "registre-integrite-v2"
 def verify_pages(register: Register) -> Iterator[GeneratedPage]:
     ledger = read_ledger(register.acts_root / LEDGER_NAME)
     yield GeneratedPage(
-        src_uri=PAGE_URI + "index.md", title="Vérifier un document", template="registre/verify.html",
+        src_uri=PAGE_URI + "index.md", title="Vérifier un document", kind=PageKind.VERIFY,
         data={"verification": {"index": INDEX_PATH, "shards": SHARDS_DIR + "/", "years": online_years(register),
                                "ledger": LEDGER_PATH if ledger.exists else None,
                                "sealed_count": len(ledger.acts), "lines": len(ledger.entries),

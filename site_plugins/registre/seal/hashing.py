@@ -89,6 +89,11 @@ def bytes_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def text_sha256(text: str) -> str:
+    """SHA-256 of ``text`` encoded in UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def sha256_many(paths) -> dict:
     """path → SHA-256 of each file (None: unreadable), read by a few threads: hashlib and file reads
     release the interpreter lock, so checking 10,000 cached files takes a fraction of the time."""

@@ -6,7 +6,7 @@ reordering a line breaks the chain at the next line.  Two kinds of lines:
 
 ``scellement``
     an act published on the site, sealed once: identifier, source file,
-    publication date, sealing date, ``contenu`` (:func:`registre.hashing.content_hash`:
+    publication date, sealing date, ``contenu`` (:func:`registre.seal.hashing.content_hash`:
     the fields that define the act and its text), the hash of each defining
     field (``champs``) and of the text (``texte``) so a change can be named,
     the files published with it (``fichiers``: annexes, signed original…) and
@@ -31,7 +31,6 @@ naming the line.  Plain Python: no MkDocs here.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -42,7 +41,16 @@ from typing import Callable, Iterable
 
 from registre.domain.addresses import annex_uri, original_site_path
 from registre.domain.masking import mask_value, secrets
-from registre.seal.hashing import HASH_FORMAT, content_hash, defining_fields, file_sha256, is_sha256
+from registre.domain.plurals import agree
+from registre.seal.hashing import (
+    HASH_FORMAT,
+    bytes_sha256,
+    content_hash,
+    defining_fields,
+    file_sha256,
+    is_sha256,
+    text_sha256,
+)
 
 LEDGER_NAME = "registre.lock"
 LEDGER_VERSION = 1
@@ -54,10 +62,6 @@ FIXED_ROLES = frozenset({"annexe", "original"})
 # Keys of the follow-up state (``suivi``), completed after publication.
 FOLLOW_UP_KEYS = ("transmission", "note", "donne_acte")
 GIT_HISTORY_DEPTH = 100
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def canonical_json(value) -> str:
@@ -141,7 +145,7 @@ def published_file_records(register, act, providers: Iterable[FileProvider]) -> 
 def field_hashes(act) -> dict[str, str]:
     """SHA-256 of each defining field (masked), ``masquer`` itself excepted."""
     hidden = secrets(act)
-    return {key: sha256_text(canonical_json(mask_value(value, hidden)))
+    return {key: text_sha256(canonical_json(mask_value(value, hidden)))
             for key, value in defining_fields(act).items() if key != "masquer"}
 
 
@@ -151,7 +155,7 @@ def normalised_body(act) -> str:
 
 def text_hash(act) -> str:
     """SHA-256 of the act's text (masked)."""
-    return sha256_text(mask_value(normalised_body(act), secrets(act)))
+    return text_sha256(mask_value(normalised_body(act), secrets(act)))
 
 
 def follow_up(act) -> dict:
@@ -162,7 +166,7 @@ def follow_up(act) -> dict:
     donne_acte = list(act.donne_acte)
     return {
         "transmission": transmission if isinstance(transmission, dict) else None,
-        "note": sha256_text(note) if isinstance(note, str) and note.strip() else None,
+        "note": text_sha256(note) if isinstance(note, str) and note.strip() else None,
         "donne_acte": donne_acte,
     }
 
@@ -175,8 +179,8 @@ def transmission_state(value) -> str:
         return "en_attente"
     if "non_requise" in value:
         return "non_requise"
-    if "date" in value and "ar" in value:
-        return "transmis"
+    if "date" in value and ("ar" in value or str(value.get("mode", "")).lower() == "papier"):
+        return "transmis"  # @ctes accusé de réception, or the préfecture's paper receipt
     return "inconnu"
 
 
@@ -327,7 +331,7 @@ def parse_entries(ledger: Ledger) -> None:
     previous_acte = None
     breaks: list[Problem] = []
     for index, raw in enumerate(split_lines(ledger.data), start=1):
-        digest = hashlib.sha256(raw).hexdigest()
+        digest = bytes_sha256(raw)
         if not raw.strip():
             ledger.problems.append(Problem(index, "ligne vide dans le registre scellé.",
                                            "restaurez le fichier registre.lock tel que « registre seal » l'a écrit "
@@ -390,7 +394,7 @@ def _order_problems(entries: list[Entry]) -> list[Problem]:
     if missing:
         after = next((e for n, e in numbered if n > missing[0]), numbered[-1][1])
         gone = f"n°{missing[0]}" if len(missing) == 1 else f"n°{', '.join(map(str, missing[:10]))}"
-        problems.append(Problem(after.line, f"registre scellé : ligne(s) {gone} supprimée(s) (avant la ligne de "
+        problems.append(Problem(after.line, f"registre scellé : {agree(len(missing), 'ligne')} {gone} {agree(len(missing), 'supprimée')} (avant la ligne de "
                                             f"l'acte {after.acte}).", fix, "ledger.removed", after.acte))
     ordered = [n for n, _ in numbered]
     if not missing and ordered != sorted(ordered):
@@ -497,8 +501,9 @@ def _transmission_change(before, after) -> str:
     labels = {"en_attente": "en attente", "transmis": "transmis", "non_requise": "non requise",
               "inconnu": "illisible"}
     if state_before == state_after == "transmis":
-        changed = [k for k in ("date", "ar") if (before or {}).get(k) != (after or {}).get(k)]
-        what = " et ".join({"date": "la date", "ar": "l'accusé de réception"}[k] for k in changed) or "la forme"
+        changed = [k for k in ("date", "ar", "mode") if (before or {}).get(k) != (after or {}).get(k)]
+        what = " et ".join({"date": "la date", "ar": "l'accusé de réception", "mode": "le mode"}[k]
+                           for k in changed) or "la forme"
         return f"la transmission scellée (transmis le {before.get('date')}) a été réécrite : {what} changé"
     if state_before == state_after:
         return f"la transmission scellée (« {labels[state_before]} ») a été réécrite"
@@ -557,7 +562,7 @@ def render_lines(ledger: Ledger, payloads: list[dict]) -> bytes:
     for payload in payloads:
         line = canonical_json({**payload, "ligne": number, "precedent": previous}).encode("utf-8")
         out.append(line + b"\n")
-        previous = hashlib.sha256(line).hexdigest()
+        previous = bytes_sha256(line)
         number += 1
     return b"".join(out)
 

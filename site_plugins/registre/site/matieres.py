@@ -1,6 +1,6 @@
 """Browse the register by matière (ACTES nomenclature), beside years and types.
 
-:func:`matiere_pages` is a page provider (see :func:`registre.site.extra_page_providers`):
+:func:`matiere_pages` is a page provider (see :func:`registre.publish.steps.PAGE_PROVIDERS`):
 ``registre/matieres/`` lists the matières that have acts online, grouped by
 level 1, and ``registre/matieres/<code>/`` lists the acts of one matière
 (level 2 when the act gives it, else level 1), newest first, paginated like
@@ -17,7 +17,7 @@ from registre.domain.addresses import MATIERES_URI
 from registre.domain.model import Act
 from registre.domain.nomenclature import Matiere, lookup
 from registre.domain.register import Register
-from registre.site.pages import GeneratedPage, paginate
+from registre.site.pages import GeneratedPage, PageKind, paginate
 from registre.site.presentation import ActView
 
 OTHER_SLUG = "autres"
@@ -72,7 +72,7 @@ def matiere_pages(register: Register) -> Iterator[GeneratedPage]:
             yield GeneratedPage(
                 src_uri=f"{uri}index.md",
                 title=f"Matière : {entry.full_label}" + (f" (page {index})" if index > 1 else ""),
-                template="registre/matiere.html",
+                kind=PageKind.MATIERE,
                 data={"matiere": entry, "acts": [ActView(a, register) for a in chunk],
                       "pagination": pagination},
                 description=f"Actes de {register.config.commune} classés en matière « {entry.full_label} », "
@@ -81,7 +81,7 @@ def matiere_pages(register: Register) -> Iterator[GeneratedPage]:
     yield GeneratedPage(
         src_uri=MATIERES_URI + "index.md",
         title="Actes par matière",
-        template="registre/matieres.html",
+        kind=PageKind.MATIERES,
         data={"matiere_sections": list(sections.items())},
         description=f"Les actes publiés par {register.config.commune}, classés par matière "
                     "(nomenclature ACTES des actes transmis au représentant de l'État).",

@@ -8,6 +8,7 @@ The MkDocs plugin only hands them to MkDocs.
 
 from __future__ import annotations
 
+import enum
 import html
 import json
 import re
@@ -57,18 +58,39 @@ def plain_title(text: str) -> str:
     return text.replace("<", "‹").replace(">", "›").replace("\n", " ")
 
 
+class PageKind(str, enum.Enum):
+    """Each kind of generated page, named by the theme template (templates/registre/) that renders it."""
+
+    ACT = "registre/act.html"
+    ANNEX = "registre/annex.html"
+    REGISTER = "registre/register.html"
+    REGISTER_LIST = "registre/register-list.html"
+    SEANCES = "registre/seances.html"
+    SEANCE = "registre/seance.html"
+    DONNE_ACTE = "registre/donne-acte.html"
+    MATIERE = "registre/matiere.html"
+    MATIERES = "registre/matieres.html"
+    DONNEES = "registre/donnees.html"
+    VERIFY = "registre/verify.html"
+    SEARCH = "registre/search.html"
+
+
 @dataclass
 class GeneratedPage:
     src_uri: str
     title: str
-    template: str
+    kind: PageKind
     # The Markdown, or what makes it: an act page's text is only needed if MkDocs renders it
     # (a warm build keeps nearly every act page as it was).
     body: str | Callable[[], str] = ""
     data: dict = field(default_factory=dict)
     description: str = ""
-    # Written by staff (an act's text, a Markdown annex): its HTML is sanitised (registre.html_policy).
+    # Written by staff (an act's text, a Markdown annex): its HTML is sanitised (registre.checks.html_policy).
     staff_text: bool = False
+
+    @property
+    def template(self) -> str:
+        return self.kind.value
 
     def markdown(self) -> str:
         meta = {"title": plain_title(self.title), "template": self.template}
@@ -133,7 +155,7 @@ def site_pages(register: Register, *, per_page: int = 100, since_year: int | Non
         yield GeneratedPage(
             src_uri=f"actes/{act.identifier}/index.md",
             title=f"{view.title} — {view.objet}",
-            template="registre/act.html",
+            kind=PageKind.ACT,
             body=partial(_act_text, view),
             data={"act": view, "annexes": [(annex, annex_url(act, annex)) for annex in act.annexes]},
             description=f"{view.title} du {view.date} : {view.objet}",
@@ -145,7 +167,7 @@ def site_pages(register: Register, *, per_page: int = 100, since_year: int | Non
                 yield GeneratedPage(
                     src_uri=annex_uri(act, annex) + "index.md",
                     title=f"{annex.titre or annex.filename} — annexe à {view.title.lower()}",
-                    template="registre/annex.html",
+                    kind=PageKind.ANNEX,
                     body=masked(source.read_text(encoding="utf-8-sig"), act),
                     data={"act": view, "annex": annex},
                     staff_text=True,
@@ -155,7 +177,7 @@ def site_pages(register: Register, *, per_page: int = 100, since_year: int | Non
     for provider in providers:
         yield from provider(register)
     yield GeneratedPage(src_uri="donne-acte/index.md", title="Donné acte : décisions prises par délégation",
-                        template="registre/donne-acte.html", data={"donne_acte": DonneActeView(register)},
+                        kind=PageKind.DONNE_ACTE, data={"donne_acte": DonneActeView(register)},
                         description="Décisions du maire prises par délégation du conseil municipal et compte "
                                     "rendu au conseil (L2122-22 et L2122-23 CGCT).")
 
@@ -164,7 +186,7 @@ def _register_pages(register: Register, online: list[Act], per_page: int) -> Ite
     by_year: dict[int, list[Act]] = defaultdict(list)
     for act in online:
         by_year[act.year].append(act)
-    yield GeneratedPage(src_uri="registre/index.md", title="Registre des actes", template="registre/register.html",
+    yield GeneratedPage(src_uri="registre/index.md", title="Registre des actes", kind=PageKind.REGISTER,
                         data={"years": sorted(by_year, reverse=True)},
                         description=f"Tous les actes publiés par {register.config.commune}, par année et par type.")
     for year, acts in by_year.items():
@@ -177,7 +199,7 @@ def _register_pages(register: Register, online: list[Act], per_page: int) -> Ite
                 yield GeneratedPage(
                     src_uri=uri + "index.md",
                     title=f"{act_type.plural} {year}" + (f" (page {index})" if index > 1 else ""),
-                    template="registre/register-list.html",
+                    kind=PageKind.REGISTER_LIST,
                     data={"year": year, "act_type": act_type,
                           "acts": [ActView(a, register) for a in chunk], "pagination": pagination},
                 )
@@ -207,7 +229,7 @@ def _seance_pages(register: Register, online: list[Act]) -> Iterator[GeneratedPa
             seances[act.date].append(act)
     report = register.donne_acte
     yield GeneratedPage(src_uri="seances/index.md", title="Séances du conseil municipal",
-                        template="registre/seances.html",
+                        kind=PageKind.SEANCES,
                         data={"seances": [(day, len(acts), seance_uri(day)) for day, acts in
                                           sorted(seances.items(), reverse=True)]})
     for day, acts in seances.items():
@@ -215,7 +237,7 @@ def _seance_pages(register: Register, online: list[Act]) -> Iterator[GeneratedPa
         yield GeneratedPage(
             src_uri=seance_uri(day) + "index.md",
             title=f"Séance du conseil municipal du {format_date(day)}",
-            template="registre/seance.html",
+            kind=PageKind.SEANCE,
             data={"seance": day, "deliberations": [ActView(a, register) for a in acts],
                   "donne_acte": [ActView(a, register) for a in reported_at(register, day)]},
             description=f"Liste des délibérations examinées par le conseil municipal le {format_date(day)} "

@@ -13,7 +13,14 @@ from functools import cached_property
 from registre.domain.addresses import absolute, act_url, annex_url, seance_uri
 from registre.domain.config import RegistreConfig
 from registre.domain.dates import format_date, format_date_long
-from registre.domain.lifecycle import changes_in_force, executory_date, is_online, made_known, resultat
+from registre.domain.lifecycle import (
+    changes_in_force,
+    executory_date,
+    is_online,
+    legal_publicity,
+    made_known,
+    resultat,
+)
 from registre.domain.masking import masked
 from registre.domain.model import Act, ActType, TransmissionStatus
 from registre.domain.recours import last_day_of_recours, mention
@@ -109,6 +116,28 @@ class ActView:
     @property
     def made_known(self) -> date | None:
         return made_known(self.act)
+
+    @property
+    def legal_publicity(self) -> str:
+        """« affichage » or « papier » when the act was made known otherwise than online
+        (L2131-1 IV CGCT: the online text is then published for information); else empty."""
+        found = legal_publicity(self.act)
+        return found[0] if found else ""
+
+    @property
+    def legal_publicity_date(self) -> date | None:
+        found = legal_publicity(self.act)
+        return found[1] if found else None
+
+    @property
+    def legal_publicity_text(self) -> str:
+        """« affichage en mairie le 3 juin 2025 », « publication sur papier le 3 juin 2025 »."""
+        found = legal_publicity(self.act)
+        if not found:
+            return ""
+        kind, day = found
+        what = "affichage en mairie" if kind == "affichage" else "publication sur papier"
+        return f"{what} le {format_date(day)}"
 
     @cached_property
     def executory(self) -> date | None:

@@ -1,7 +1,7 @@
 """Reading one act file: bytes → front matter YAML tree (with lines) + body.
 
 The front matter is *composed*, not loaded: we keep PyYAML's node tree, whose
-scalars carry their raw text, style and line.  :mod:`registre.schema` then
+scalars carry their raw text, style and line.  :mod:`registre.source.schema` then
 types each value according to the act format, which avoids YAML 1.1 traps
 (``011`` read as octal, ``no`` read as false, dates where text is expected)
 and lets us report duplicate keys, which PyYAML would silently merge.

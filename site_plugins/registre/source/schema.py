@@ -1,4 +1,4 @@
-"""The act format: front matter YAML tree → typed :class:`~registre.model.Act`.
+"""The act format: front matter YAML tree → typed :class:`~registre.domain.model.Act`.
 
 Each value is typed from its *raw text* according to the key it sits under,
 so YAML 1.1 guesses never reach the register.  Every problem is collected as
@@ -24,6 +24,7 @@ from registre.domain.model import (
     Portee,
     Signataire,
     Transmission,
+    TransmissionMode,
     TransmissionStatus,
     Vote,
 )
@@ -35,13 +36,14 @@ MARKER = "À COMPLÉTER"
 
 TOP_KEYS = (
     "type", "numero", "date", "objet", "signataire", "matiere", "portee", "notification",
-    "delegation", "vote", "resultat", "publication", "transmission", "annexes", "donne_acte", "recours",
+    "delegation", "vote", "resultat", "publication", "affichage", "transmission", "annexes", "donne_acte", "recours",
     "note", "modifie", "abroge", "retire", "rectifie", "masquer", "original",
 )
 SIGNATAIRE_KEYS = ("prenom", "nom", "qualite")
 DELEGATION_KEYS = ("deliberation", "alinea")
 VOTE_KEYS = ("presents", "votants", "pour", "contre", "abstentions")
-TRANSMISSION_KEYS = ("date", "ar", "non_requise", "en_attente")
+TRANSMISSION_KEYS = ("date", "ar", "mode", "non_requise", "en_attente")
+PUBLICATION_KEYS = ("date", "mode")
 DATED_KEYS = ("date",)
 ANNEX_KEYS = ("fichier", "titre")
 CORRECTION_KEYS = ("modifie", "abroge", "retire", "rectifie")
@@ -71,6 +73,7 @@ KEY_LABELS = {
     "portee": "la portée de l'arrêté (reglementaire, individuel ou espece)",
     "notification": "la date de notification (acte individuel, L2131-1 II CGCT)",
     "publication": "la date de mise en ligne (R2131-1 CGCT)",
+    "affichage": "la date de l'affichage en mairie (L2131-1 IV CGCT)",
     "matiere": "le code matière @ctes entre guillemets, par exemple « matiere: \"8.1\" »",
 }
 
@@ -332,9 +335,9 @@ class _Reader:
             result.append(value)
         return tuple(result)
 
-    def dated(self, node: yaml.Node, key: str) -> date | None:
-        """A ``{date: …}`` block (publication, notification)."""
-        children = self.mapping(node, key, DATED_KEYS)
+    def dated(self, node: yaml.Node, key: str, allowed: tuple[str, ...] = DATED_KEYS) -> date | None:
+        """A ``{date: …}`` block (publication, notification, affichage)."""
+        children = self.mapping(node, key, allowed)
         if children is None:
             return None
         if "date" not in children:
@@ -383,6 +386,7 @@ EXAMPLE_BLOCKS = {
     "delegation": [[("deliberation", "AAAA-MM-JJ"), ("alinea", "4")]],
     "notification": [[("date", "AAAA-MM-JJ")]],
     "publication": [[("date", "AAAA-MM-JJ")]],
+    "affichage": [[("date", "AAAA-MM-JJ")]],
 }
 REQUIRED_NOTES = {
     "transmission": "ajoutez la transmission au représentant de l'État (date et accusé de réception), ou le motif "
@@ -392,6 +396,7 @@ REQUIRED_NOTES = {
                   "L2122-22 :",
     "notification": "ajoutez la date de notification à l'intéressé :",
     "publication": "ajoutez la date de mise en ligne :",
+    "affichage": "ajoutez la date de l'affichage en mairie :",
 }
 REQUIRED_SCALARS = {
     "portee": "ajoutez « portee: reglementaire », « portee: individuel » ou « portee: espece ».",
@@ -492,7 +497,9 @@ def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Ac
         r.require(top, ("portee",), head_line, label)
 
     notification = r.dated(top["notification"], "notification") if "notification" in top else None
-    publication = r.dated(top["publication"], "publication") if "publication" in top else None
+    publication = r.dated(top["publication"], "publication", PUBLICATION_KEYS) if "publication" in top else None
+    publication_papier = _publication_on_paper(r, top["publication"]) if "publication" in top else False
+    affichage = r.dated(top["affichage"], "affichage") if "affichage" in top else None
     if portee is Portee.INDIVIDUEL:
         if "notification" not in top:
             r.err(head_line, "acte individuel sans date de notification : il devient exécutoire par sa "
@@ -579,6 +586,7 @@ def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Ac
         source=acts_root_rel, type=act_type, numero=numero, date=act_date, objet=objet,
         signataire=signataire, transmission=transmission, body=source.body, body_line=source.body_line,
         matiere=matiere, portee=portee, notification=notification, publication=publication,
+        publication_papier=publication_papier, affichage=affichage,
         delegation=delegation, vote=vote, resultat=resultat, annexes=tuple(annexes), donne_acte=donne_acte,
         recours=recours, note=note, masquer=masquer, original=original, lines=r.lines,
         raw=to_plain(source.front), **corrections,
@@ -586,32 +594,91 @@ def read_act(source: SourceFile, *, acts_root_rel: str, today: date) -> tuple[Ac
     return act, r.diags
 
 
+PUBLICATION_MODES = {"papier": True, "electronique": False}
+
+
+def _publication_on_paper(r: _Reader, node: yaml.Node) -> bool:
+    """``mode`` of a ``publication`` block: « papier » (L2131-1 IV 2° CGCT) or « electronique »."""
+    if not isinstance(node, yaml.MappingNode):
+        return False  # reported by dated()
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == "mode":
+            raw = r.scalar(value_node, "publication.mode")
+            if raw is None:
+                return False
+            if raw.strip().lower() not in PUBLICATION_MODES:
+                guess = suggest(raw.strip().lower(), list(PUBLICATION_MODES))
+                r.err(value_node, f"mode de publication inconnu « {raw[:40]} ».",
+                      (f"vouliez-vous dire « {guess} » ? " if guess else "")
+                      + "écrivez « mode: papier » pour une publication sur papier (commune de moins de 3 500 "
+                        "habitants, L2131-1 IV CGCT), ou retirez la ligne pour la publication électronique.",
+                      "publication.mode")
+                return False
+            return PUBLICATION_MODES[raw.strip().lower()]
+    return False
+
+
+TRANSMISSION_MODES = {"papier": TransmissionMode.PAPIER, "actes": TransmissionMode.ACTES}
+
+
 def _read_transmission(r: _Reader, node: yaml.Node) -> Transmission | None:
     children = r.mapping(node, "transmission", TRANSMISSION_KEYS)
     if children is None:
         return None
     forms = [k for k in ("date", "non_requise", "en_attente") if k in children]
-    if "ar" in children and "date" not in children:
-        forms.append("ar")
-    if len(forms) != 1 or ("ar" in children and len([k for k in ("non_requise", "en_attente") if k in children])):
-        r.err(node, "« transmission » doit dire une seule chose : transmis (date et ar), non requise "
-                    "(non_requise: motif) ou en attente (en_attente: true).",
+    transmitted_keys = [k for k in ("ar", "mode") if k in children]
+    if transmitted_keys and "date" not in children:
+        forms.append(transmitted_keys[0])
+    if len(forms) != 1 or (transmitted_keys and any(k in children for k in ("non_requise", "en_attente"))):
+        r.err(node, "« transmission » doit dire une seule chose : transmis (date et ar, ou date et "
+                    "« mode: papier »), non requise (non_requise: motif) ou en attente (en_attente: true).",
               "gardez une seule de ces formes.", "transmission.form")
         return None
     form = forms[0]
-    if form in ("date", "ar"):
+    if form in ("date", "ar", "mode"):
+        mode = TransmissionMode.ACTES
+        if "mode" in children:
+            raw = r.text(children["mode"], "transmission.mode")
+            if raw is None:
+                return None
+            if raw.lower() not in TRANSMISSION_MODES:
+                guess = suggest(raw.lower(), list(TRANSMISSION_MODES))
+                r.err(children["mode"], f"mode de transmission inconnu « {raw[:40]} ».",
+                      (f"vouliez-vous dire « {guess} » ? " if guess else "")
+                      + "écrivez « mode: papier » pour une transmission sur papier à la préfecture, ou retirez "
+                        "la ligne pour une télétransmission @ctes.", "transmission.mode")
+                return None
+            mode = TRANSMISSION_MODES[raw.lower()]
+        if mode is TransmissionMode.PAPIER:
+            if "ar" in children:
+                r.err(children["ar"], "transmission sur papier : l'accusé de réception papier de la préfecture "
+                                      "n'a pas d'identifiant @ctes, « ar » ne peut pas l'accompagner.",
+                      "retirez la ligne « ar » (transmission sur papier : la date de réception suffit), ou "
+                      "retirez « mode: papier » si l'acte a été télétransmis par @ctes.", "transmission.paper_ar")
+                return None
+            if "date" not in children:
+                r.err(node, "transmission sur papier : « date » manque (la date de réception de l'acte en "
+                            "préfecture, portée sur l'accusé de réception papier).",
+                      "ajoutez « date: AAAA-MM-JJ », ou « en_attente: true » à la place de « mode » si "
+                      "l'accusé n'est pas encore revenu.", "transmission.incomplete")
+                return None
+            when = r.date(children["date"], "transmission.date")
+            if when is None:
+                return None
+            return Transmission(TransmissionStatus.TRANSMIS, date=when, mode=TransmissionMode.PAPIER)
         if "ar" not in children or "date" not in children:
             missing = "ar" if "ar" not in children else "date"
             r.err(node, f"transmission : « {missing} » manque (la date de transmission et l'identifiant de "
                         "l'accusé de réception @ctes vont ensemble).",
-                  "ajoutez « ar: \"DDD-SIREN-AAAAMMJJ-NUMERO-NATURE\" » et « date: AAAA-MM-JJ », ou "
+                  "ajoutez « ar: \"DDD-SIREN-AAAAMMJJ-NUMERO-NATURE\" » et « date: AAAA-MM-JJ » ; pour un acte "
+                  "transmis sur papier, « date » (réception en préfecture) et « mode: papier » ; ou "
                   "« en_attente: true » si l'accusé n'est pas encore revenu.", "transmission.incomplete")
             return None
         when = r.date(children["date"], "transmission.date")
         ar = r.text(children["ar"], "transmission.ar")
         if when is None or ar is None:
             return None
-        return Transmission(TransmissionStatus.TRANSMIS, date=when, ar=ar)
+        return Transmission(TransmissionStatus.TRANSMIS, date=when, ar=ar, mode=TransmissionMode.ACTES)
     if form == "non_requise":
         motif = r.text(children["non_requise"], "transmission.non_requise")
         if motif is None:
@@ -621,7 +688,8 @@ def _read_transmission(r: _Reader, node: yaml.Node) -> Transmission | None:
     if value is not True:
         if value is False:
             r.err(children["en_attente"], "« en_attente: false » ne dit pas où en est la transmission.",
-                  "indiquez la date et l'accusé de réception (date, ar) une fois reçus.", "transmission.form")
+                  "indiquez la date et l'accusé de réception (date, ar) une fois reçus, ou la date de réception "
+                  "et « mode: papier » pour une transmission sur papier.", "transmission.form")
         return None
     return Transmission(TransmissionStatus.EN_ATTENTE)
 
