@@ -20,6 +20,13 @@ What it contains, per year (10,000 acts a year, so N/10,000 years ending in
 * about 8 % délibérations grouped in eleven séances a year, with votes, and at
   each séance a délibération whose ``donne_acte`` lists every décision taken
   since the previous séance;
+* one séance file per séance (``seance-AAAA-MM-JJ.md``): convocation sent 6 to 8
+  jours francs before (the commune has 65,000 inhabitants: 5 are needed), the
+  council's 49 members split into présents, proxies and absents so that every
+  délibération's vote fits its séance and the quorum holds (a member concerned
+  by an affaire sometimes leaves it), the liste des délibérations online within
+  the week, and the procès-verbal arrêté at the next séance and online within
+  the week after it (the last séance's PV is not arrêté yet);
 * a few acts with an annex, a small Markdown file or a small PDF.
 
 Numbers are consecutive per type and year and follow the date order; @ctes AR
@@ -134,6 +141,13 @@ MAYORS = ((date(2020, 5, 23), "Patrick", "PASCAL"), (date(2014, 3, 28), "Hélèn
           (date(1900, 1, 1), "Joseph", "BATLLE"))
 # Délibération giving the mayor delegation (L2122-22) at the start of each mandate.
 DELEGATIONS = (date(2020, 6, 11), date(2014, 4, 17), date(2008, 3, 27))
+# Installation of the council of each mandate (mkdocs.yml ``mandats``, oldest first): a décision rests
+# on the delegation of the mandate in force, so none is dated between an installation and its delegation.
+MANDATS = (date(2008, 3, 21), date(2014, 3, 28), date(2020, 5, 23))
+COUNCIL = 49  # members of the council of a commune of 60,000 to 79,999 inhabitants (L2121-2)
+HABITANTS = 65_000  # mkdocs.yml ``habitants``: five jours francs of convocation (L2121-12)
+SEANCE_HOURS = (("18:00", "dix-huit heures"), ("18:30", "dix-huit heures trente"), ("19:00", "dix-neuf heures"))
+SEANCE_PLACE = "Salle du conseil municipal, hôtel de ville"
 ADJOINTS = (("Marie", "ROCA", "Adjointe au maire déléguée à la voirie et aux déplacements"),
             ("Jordi", "FONT", "Adjoint au maire délégué à la sécurité et à la tranquillité publique"),
             ("Sylvie", "VIDAL", "Adjointe au maire déléguée au personnel communal"),
@@ -182,6 +196,114 @@ class Act:
     @property
     def number(self) -> str:
         return f"{self.numero}/{self.year}"
+
+
+@dataclass
+class Seance:
+    """A séance of the council as its file describes it (the délibérations' votes follow it)."""
+
+    date: date
+    convocation: date
+    heure: str  # "18:30"
+    heure_words: str  # "dix-huit heures trente"
+    president: tuple[str, str]
+    secretaire: tuple[str, str]
+    presents: list[str]  # « Prénom NOM »
+    pouvoirs: list[tuple[str, str]]  # (mandant, mandataire)
+    absents: list[str]
+    liste: date  # liste des délibérations online (L2121-25)
+    pv_arrete: date | None = None  # séance that adopted the procès-verbal (L2121-15)
+    pv_publication: date | None = None
+
+    @property
+    def secretaire_name(self) -> str:
+        return " ".join(self.secretaire)
+
+
+def council_of(mandate: date) -> list[tuple[str, str]]:
+    """The 49 members of the council installed on ``mandate``: the maire, the adjoints who sign
+    arrêtés, then distinct names drawn for that mandate."""
+    members = [mayor_on(mandate)] + [(prenom, nom) for prenom, nom, _ in ADJOINTS]
+    rng = random.Random(f"registre-bench-council-{mandate.isoformat()}")
+    pool = [(p, n) for n in LAST_NAMES for p in FIRST_NAMES if (p, n) not in members]
+    members += rng.sample(pool, COUNCIL - len(members))
+    return members
+
+
+def mandate_on(day: date) -> date:
+    return max((m for m in MANDATS if m <= day), default=MANDATS[0])
+
+
+def plan_seances(days: list[date], rng: random.Random) -> dict[date, Seance]:
+    """The séance of each date, in date order; each PV is arrêté at the next séance."""
+    result: dict[date, Seance] = {}
+    for day in days:
+        council = council_of(mandate_on(day))
+        mayor = council[0]
+        others = council[1:]
+        rng.shuffle(others)
+        present_count = rng.randint(int(COUNCIL * 0.65), COUNCIL)  # 31 to 49: the quorum (25) always holds
+        present = [mayor] + others[:present_count - 1]
+        away = others[present_count - 1:]
+        proxies = rng.randint(0, min(len(away), present_count - 1))
+        mandataires = rng.sample(present[1:], proxies)  # one proxy each at most (L2121-20)
+        heure, words = choice(rng, SEANCE_HOURS)
+        result[day] = Seance(
+            date=day, convocation=day - timedelta(days=rng.randint(7, 9)), heure=heure, heure_words=words,
+            president=mayor, secretaire=choice(rng, present[1:]),
+            presents=[" ".join(m) for m in present],
+            pouvoirs=[(" ".join(mandant), " ".join(mandataire)) for mandant, mandataire in zip(away, mandataires)],
+            absents=[" ".join(m) for m in away[proxies:]],
+            liste=day + timedelta(days=rng.randint(1, 6)))
+    ordered = sorted(result)
+    for day, following in zip(ordered, ordered[1:]):
+        result[day].pv_arrete = following
+        result[day].pv_publication = following + timedelta(days=rng.randint(1, 6))
+    return result
+
+
+def seance_file(seance: Seance, acts: list["Act"], votes: dict[str, tuple | None], commune: str) -> str:
+    """``seance-AAAA-MM-JJ.md``: the front matter, then the procès-verbal's text when it is arrêté."""
+    lines = ["---", "type: seance", f"date: {seance.date.isoformat()}", f'heure: "{seance.heure}"',
+             f"lieu: {SEANCE_PLACE}", f"convocation: {seance.convocation.isoformat()}",
+             f"membres_en_exercice: {COUNCIL}",
+             f"president: {{prenom: {seance.president[0]}, nom: {seance.president[1]}, qualite: Maire}}",
+             "secretaires:", f"  - {{prenom: {seance.secretaire[0]}, nom: {seance.secretaire[1]}}}",
+             "presents:", *(f"  - {name}" for name in seance.presents)]
+    if seance.pouvoirs:
+        lines += ["pouvoirs:", *(f"  - {{de: {de}, a: {a}}}" for de, a in seance.pouvoirs)]
+    if seance.absents:
+        lines += ["absents:", *(f"  - {name}" for name in seance.absents)]
+    lines += ["liste:", f"  publication: {{date: {seance.liste.isoformat()}}}"]
+    if seance.pv_arrete is None:
+        return "\n".join(lines + ["---"]) + "\n"
+    lines += ["proces_verbal:", f"  arrete_le: {seance.pv_arrete.isoformat()}",
+              f"  publication: {{date: {seance.pv_publication.isoformat()}}}", "---", ""]
+    prenom, nom = seance.president
+    body = [f"**Procès-verbal de la séance du conseil municipal du {fr(seance.date)}**", "",
+            f"L'an {seance.date.year}, le {fr(seance.date).rsplit(' ', 1)[0]} à {seance.heure_words}, le conseil "
+            f"municipal de la commune de {commune}, régulièrement convoqué le {fr(seance.convocation)}, s'est réuni "
+            f"en séance publique à l'hôtel de ville, sous la présidence de M. ou Mme {prenom} {nom}, Maire.", "",
+            f"Membres en exercice : {COUNCIL}. Présents : {len(seance.presents)}. Représentés : "
+            f"{len(seance.pouvoirs)}. Absents : {len(seance.absents)}. Le quorum est atteint.", "",
+            f"Présents : {', '.join(seance.presents)}.", ""]
+    if seance.pouvoirs:
+        body += ["Représentés : " + ", ".join(f"{de} (pouvoir à {a})" for de, a in seance.pouvoirs) + ".", ""]
+    if seance.absents:
+        body += [f"Absents : {', '.join(seance.absents)}.", ""]
+    body += [f"Secrétaire de séance : M. ou Mme {seance.secretaire_name}.", "", "## Délibérations", ""]
+    for act in acts:
+        vote = votes.get(act.identifier)
+        if vote is None:
+            result = "le conseil municipal en prend acte, sans vote"
+        else:
+            presents, votants, pour, contre, abstentions = vote
+            result = (f"{presents} présents, {votants} votants : {pour} pour, {contre} contre, "
+                      f"{abstentions} abstention{'s' if abstentions > 1 else ''} ; adoptée")
+        body.append(f"- Délibération n°{act.number} : {result}.")
+    body += ["", "L'ordre du jour étant épuisé, la séance est levée.", "",
+             f"Le présent procès-verbal a été arrêté lors de la séance du {fr(seance.pv_arrete)}."]
+    return "\n".join(lines + body) + "\n"
 
 
 def mayor_on(day: date) -> tuple[str, str]:
@@ -258,8 +380,12 @@ def plan(n: int, rng: random.Random) -> list[Act]:
             for _ in range(size):
                 numero += 1
                 acts.append(Act("deliberation", year, day, numero, seance_index=index))
+        without_delegation = [(start, delegation) for start, delegation in zip(MANDATS, sorted(DELEGATIONS))]
+        decision_days = [d for d in days if not any(start <= d < delegation
+                                                    for start, delegation in without_delegation)]
         for act_type in ("decision", "arrete"):
-            chosen = sorted(rng.choice(days) for _ in range(counts[act_type]))
+            pool = decision_days if act_type == "decision" else days
+            chosen = sorted(rng.choice(pool) for _ in range(counts[act_type]))
             for numero, day in enumerate(chosen, start=1):
                 acts.append(Act(act_type, year, day, numero))
     return acts
@@ -908,7 +1034,7 @@ DELIB_WHATS = {
 }
 
 
-def deliberation_text(act: Act, rng, commune, previous_seance: date | None, council: int):
+def deliberation_text(act: Act, rng, commune, previous_seance: date | None, seance: Seance):
     kind = act.kind
     matiere, nature, pattern = DELIB_SUBJECTS[kind]
     what = choice(rng, DELIB_WHATS[kind]) if kind in DELIB_WHATS else ""
@@ -916,19 +1042,20 @@ def deliberation_text(act: Act, rng, commune, previous_seance: date | None, coun
     asso = choice(rng, ASSOCIATIONS)
     objet = pattern.format(what=what, asso=asso, next=act.year + 1, year=act.year, n=rng.randint(1, 4),
                            previous=fr(previous_seance) if previous_seance else "d'installation du conseil")
-    presents = rng.randint(int(council * 0.65), council)
-    represented = rng.randint(0, min(council - presents, presents))
+    # The séance's présents and proxies; a member concerned by the affaire sometimes leaves it (L2131-11).
+    presents = len(seance.presents) - (1 if len(seance.presents) > len(seance.pouvoirs) + 1
+                                       and rng.random() < 0.1 else 0)
+    represented = len(seance.pouvoirs)
     votants = presents + represented
-    prenom, nom = mayor_on(act.date)
-    convocation = act.date - timedelta(days=rng.choice((5, 6, 7)))
-    heure = choice(rng, ("dix-huit heures", "dix-huit heures trente", "dix-neuf heures"))
+    prenom, nom = seance.president
+    convocation = seance.convocation
     preamble = [
-        f"L'an {act.year}, le {fr(act.date).rsplit(' ', 1)[0]} à {heure}, le conseil municipal de la commune de "
-        f"{commune}, régulièrement convoqué le {fr(convocation)}, s'est réuni en séance publique à l'hôtel de "
-        f"ville, sous la présidence de M. ou Mme {prenom} {nom}, Maire.",
-        f"Membres en exercice : {council}. Présents : {presents}. Représentés : {represented}. "
+        f"L'an {act.year}, le {fr(act.date).rsplit(' ', 1)[0]} à {seance.heure_words}, le conseil municipal de la "
+        f"commune de {commune}, régulièrement convoqué le {fr(convocation)}, s'est réuni en séance publique à "
+        f"l'hôtel de ville, sous la présidence de M. ou Mme {prenom} {nom}, Maire.",
+        f"Membres en exercice : {COUNCIL}. Présents : {presents}. Représentés : {represented}. "
         f"Votants : {votants}. Le quorum est atteint.",
-        f"Secrétaire de séance : M. ou Mme {' '.join(person(rng))}.",
+        f"Secrétaire de séance : M. ou Mme {seance.secretaire_name}.",
         "Le conseil municipal,",
     ]
     visas = ["Vu le code général des collectivités territoriales"]
@@ -1165,7 +1292,7 @@ def add_generic(text: Text, act: Act) -> None:
         ]
 
 
-def render_act(act: Act, rng: random.Random, commune: str, seances: list[date], council: int):
+def render_act(act: Act, rng: random.Random, commune: str, seances: dict[date, Seance]):
     """(front matter + body text, annex files {name: bytes}) of one act."""
     prenom, nom = mayor_on(act.date)
     signer = (prenom, nom, "Maire")
@@ -1174,9 +1301,10 @@ def render_act(act: Act, rng: random.Random, commune: str, seances: list[date], 
     alinea = None
     vote = None
     if act.type == "deliberation":
-        index = seances.index(act.date)
-        previous = seances[index - 1] if index > 0 else None
-        objet, matiere, text, nature, vote = deliberation_text(act, rng, commune, previous, council)
+        days = list(seances)
+        index = days.index(act.date)
+        previous = days[index - 1] if index > 0 else None
+        objet, matiere, text, nature, vote = deliberation_text(act, rng, commune, previous, seances[act.date])
     elif act.type == "decision":
         objet, matiere, text, nature, alinea = decision_text(act, rng, commune)
     else:
@@ -1254,7 +1382,7 @@ def render_act(act: Act, rng: random.Random, commune: str, seances: list[date], 
         fields.append(("modifie", [a.identifier for a in act.modifie]))
     if masquer:
         fields.append(("masquer", [yaml_str(m) for m in masquer]))
-    return front_matter(fields) + body, annexes
+    return front_matter(fields) + body, annexes, vote
 
 
 # ---------------------------------------------------------------------------
@@ -1269,6 +1397,8 @@ def mkdocs_config(n: int, source: Path) -> str:
             options = plugin["registre"] = dict(plugin["registre"] or {})
             options["date_reference"] = DATE_REFERENCE.isoformat()
             options.pop("premiers_numeros", None)  # the synthetic register starts every series at 1
+            options["habitants"] = HABITANTS  # a council of 49 members
+            options["mandats"] = list(MANDATS)
             options["demo"] = True
             options["demo_message"] = (f"Registre synthétique de {n} actes fictifs, généré pour mesurer les "
                                        "performances (bench/generate.py).")
@@ -1303,13 +1433,14 @@ def generate(n: int, out: Path, *, seed: int = DEFAULT_SEED, source_root: Path =
         shutil.rmtree(out)
     (out / "acts").mkdir(parents=True)
     refresh_config(out, n, source_root)
-    seances = sorted({a.date for a in acts if a.type == "deliberation"})
-    council = 49
+    seances = plan_seances(sorted({a.date for a in acts if a.type == "deliberation"}),
+                           random.Random(f"registre-bench-seances-{seed}-{n}"))
+    votes: dict[str, tuple | None] = {}
     sizes = []
     counts: dict[str, int] = {}
     annex_count = 0
     for act in acts:
-        text, annexes = render_act(act, rng, COMMUNE, seances, council)
+        text, annexes, votes[act.identifier] = render_act(act, rng, COMMUNE, seances)
         folder = out / "acts" / str(act.year)
         folder.mkdir(exist_ok=True)
         (folder / f"{act.identifier}.md").write_text(text, encoding="utf-8")
@@ -1320,11 +1451,15 @@ def generate(n: int, out: Path, *, seed: int = DEFAULT_SEED, source_root: Path =
         for name, data in annexes.items():
             (folder / name).write_bytes(data)
             annex_count += 1
+    for day, seance in seances.items():
+        of_seance = [a for a in acts if a.type == "deliberation" and a.date == day]
+        (out / "acts" / str(day.year) / f"seance-{day.isoformat()}.md").write_text(
+            seance_file(seance, of_seance, votes, COMMUNE), encoding="utf-8")
     years = sorted({a.year for a in acts})
     manifest = {
         "n": n, "seed": seed, "generator": generator_hash(), "years": [years[0], years[-1]],
         "date_reference": DATE_REFERENCE.isoformat(), "counts": dict(sorted(counts.items())),
-        "annexes": annex_count, "donne_acte_lists": sum(1 for a in acts if a.donne_acte),
+        "annexes": annex_count, "seances": len(seances), "donne_acte_lists": sum(1 for a in acts if a.donne_acte),
         "corrections": sum(1 for a in acts if a.abroge or a.modifie),
         "body_bytes": {"min": min(sizes), "mean": round(sum(sizes) / len(sizes)), "max": max(sizes)},
         "next_arrete": {"year": years[-1], "numero": 1 + max(a.numero for a in acts

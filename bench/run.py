@@ -447,6 +447,7 @@ def lower_bound(project: Path) -> dict:
     from registre.source.files import iter_act_files
     from registre.source.frontmatter import FrontMatterError, read_source
     from registre.source.schema import read_act
+    from registre.source.seance_schema import is_seance_name
 
     names, configs = markdown_extensions(project / "mkdocs.yml")
     md = markdown.Markdown(extensions=names, extension_configs=configs)
@@ -456,6 +457,8 @@ def lower_bound(project: Path) -> dict:
     count = skipped = html_bytes = 0
     for file in iter_act_files(acts_root):
         rel = file.relative_to(acts_root).as_posix()
+        if is_seance_name(rel):  # a dozen séance files a year: not acts, negligible next to them
+            continue
         try:
             source = read_source(rel, file.read_bytes())
         except FrontMatterError:  # a Markdown annex: no front matter
@@ -495,6 +498,8 @@ def make_plain(project: Path, target: Path) -> int:
         if not text.startswith("---\n"):
             continue  # annexes stay pages, out of the nav
         meta = yaml.load(text[4:text.index("\n---\n", 4)], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        if meta["type"] not in TYPE_LABELS:
+            continue  # séance files stay pages, out of the nav, like annexes
         year = int(str(meta["date"])[:4])
         label = TYPE_LABELS[meta["type"]]
         title = f"{label[1]} n°{meta['numero']}/{year} — {meta['objet']}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -20,6 +21,8 @@ import generate  # noqa: E402
 import run  # noqa: E402
 
 N = 150
+# The subprocesses run this checkout's registre, whatever `pip install -e` last pointed at.
+ENV = {**os.environ, "PYTHONPATH": str(ROOT / "site_plugins") + os.pathsep + os.environ.get("PYTHONPATH", "")}
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -66,7 +69,7 @@ def test_same_n_and_seed_give_identical_files(register, tmp_path):
 
 def test_registre_check_finds_nothing_to_report(register):
     result = subprocess.run([sys.executable, "-m", "registre.cli", "check", "acts", "--format", "json"],
-                            cwd=register, capture_output=True, text=True)
+                            cwd=register, capture_output=True, text=True, env=ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout) == [], result.stdout  # no error and no warning
 
@@ -197,7 +200,7 @@ def test_extra_act_is_the_next_arrete_and_checks_clean(register, tmp_path):
     assert rel == f"acts/2025/arrete-2025-{manifest['next_arrete']['numero']}.md"
     (copy / rel).write_text(text, encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "registre.cli", "check", "acts"], cwd=copy,
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, env=ENV)
     assert result.returncode == 0 and f"{N + 1} actes lus" in result.stdout + result.stderr, result.stderr
 
 

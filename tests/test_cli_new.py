@@ -188,7 +188,8 @@ def test_new_deliberation_lists_the_decisions_to_report(demo):
     assert set(values["vote"]) == {"presents", "votants", "pour", "contre", "abstentions"}
 
 
-@pytest.mark.parametrize("command", ["", "check", "new", "import", "donne-acte"])
+@pytest.mark.parametrize("command", ["", "check", "new", "import", "donne-acte", "registre-deliberations",
+                                     "registre-arretes"])
 def test_help_is_in_french(project, command):
     result = project.registre(*([command] if command else []), "--help")
     assert result.returncode == 0

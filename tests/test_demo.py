@@ -8,10 +8,18 @@ import pytest
 from test_site import text_of
 
 
-def test_demo_checks_clean(demo):
+def test_demo_checks_with_its_one_late_liste(demo):
+    """The demo's séance of 3 July 2025 put its liste des délibérations online on 15 July: later than
+    the week of L2121-25 (due 10 July), a warning shown on purpose; nothing else is reported (the PV of
+    10 April, arrêté on 3 July and online on 8 July, is within its week)."""
     result = demo.registre("check", "acts")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "0 erreur, 0 avertissement" in result.stdout
+    assert "0 erreur, 1 avertissement" in result.stdout + result.stderr, result.stdout + result.stderr
+    warning = [line for line in result.stdout.splitlines() if "avertissement:" in line]
+    assert len(warning) == 1 and warning[0].startswith("acts/2025/seance-2025-07-03.md:"), result.stdout
+    assert "15 juillet 2025" in warning[0] and "10 juillet 2025" in warning[0], warning[0]
+    strict = demo.registre("check", "acts", "--strict")
+    assert strict.returncode == 0, strict.stdout + strict.stderr  # a delay reminder never blocks
 
 
 def test_demo_builds_strict(demo):

@@ -12,7 +12,8 @@ import sys
 
 from registre.domain.config import ConfigError
 
-COMMANDS = ("init", "check", "new", "seal", "pdf", "verify", "import_act", "donne_acte")
+COMMANDS = ("init", "check", "new", "seal", "pdf", "verify", "import_act", "donne_acte", "registre_deliberations",
+            "registre_arretes")
 
 
 class _FrenchFormatter(argparse.RawDescriptionHelpFormatter):

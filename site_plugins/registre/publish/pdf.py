@@ -278,6 +278,19 @@ def render_pdf(job: RenderJob) -> bytes:
         weasy_log.setLevel(level)
 
 
+def render_with_fonts(html: str, stylesheet: str, identifier: str) -> bytes:
+    """HTML with its own stylesheet (which may use the packaged fonts through ``registre-police:``)
+    → PDF/A-3b bytes, by the same engine as the acts' PDFs (the printed registers use it)."""
+    import weasyprint
+
+    fetcher, fonts, _ = _engine()
+    css = weasyprint.CSS(string=stylesheet, url_fetcher=fetcher, font_config=fonts)
+    document = weasyprint.HTML(string=html, base_url="", url_fetcher=fetcher)
+    return document.write_pdf(
+        stylesheets=[css], font_config=fonts, pdf_variant=PDF_VARIANT, pdf_tags=True,
+        pdf_identifier=identifier.encode("ascii"), custom_metadata=False, full_fonts=False)
+
+
 def _render_to_file(job: RenderJob) -> int:
     data = render_pdf(job)
     target = Path(job.target)

@@ -27,6 +27,7 @@ from registre.domain.addresses import SEANCES_URI, seance_uri
 from registre.domain.dates import format_date, format_date_long
 from registre.domain.lifecycle import is_online
 from registre.domain.model import Act, ActType
+from registre.domain.plurals import counted
 from registre.domain.register import Register
 from registre.domain.seance import LISTE_DAYS, PV_DAYS, Seance
 from registre.site.pages import GeneratedPage, PageKind, demote_headings, reported_at
@@ -36,10 +37,6 @@ from registre.site.presentation import ActView
 LISTE_DELAY = timedelta(days=LISTE_DAYS)
 PV_DELAY = timedelta(days=PV_DAYS)
 
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """« 1 abstention », « 0 abstention », « 2 abstentions » (French: 0 and 1 take the singular)."""
-    return f"{count} {singular if count < 2 else (plural_form or singular + 's')}"
 
 
 def heure_text(heure: str | None) -> str:
@@ -88,8 +85,8 @@ class DeliberationRow:
         vote = self.view.act.vote
         if vote is None:
             return ""
-        return (f"{vote.pour} pour, {vote.contre} contre, {plural(vote.abstentions, 'abstention')} "
-                f"({plural(vote.presents, 'présent')}, {plural(vote.votants, 'votant')})")
+        return (f"{vote.pour} pour, {vote.contre} contre, {counted(vote.abstentions, 'abstention')} "
+                f"({counted(vote.presents, 'présent')}, {counted(vote.votants, 'votant')})")
 
 
 class SeanceView:
@@ -182,7 +179,7 @@ class SeanceView:
         s = self.seance
         if s is None:
             return ""
-        count = plural(len(s.presents), "membre présent", "membres présents")
+        count = counted(len(s.presents), "membre présent", "membres présents")
         if s.seconde_convocation:
             return (f"seconde convocation : le conseil délibère valablement sans condition de quorum "
                     f"(article L2121-17, alinéa 2, du CGCT) ; {count} sur {s.membres_en_exercice} en exercice")
@@ -366,4 +363,4 @@ def seance_pages(register: Register, views: Sequence[SeanceView] | None = None) 
 
 
 __all__ = ["SeanceView", "Deadline", "Download", "DeliberationRow", "Overdue", "seance_views", "seance_pages",
-           "overdue", "plural", "heure_text", "LISTE_DELAY", "PV_DELAY"]
+           "overdue", "heure_text", "LISTE_DELAY", "PV_DELAY"]
