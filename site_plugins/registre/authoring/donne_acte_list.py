@@ -21,9 +21,9 @@ from registre.domain.delegations import alinea_label
 from registre.domain.lifecycle import is_online
 from registre.domain.masking import masked
 from registre.domain.model import Act
-from registre.domain.plurals import counted
 from registre.domain.register import Register
 from registre.site.presentation import display_number
+from registre.site.templating import document_environment
 
 MARKDOWN_TEMPLATE = "texte/donne-acte.md"
 PDF_TEMPLATE = "pdf/donne-acte.html"
@@ -150,13 +150,7 @@ def render_markdown(listing: DonneActeList) -> str:
 
 @lru_cache(maxsize=1)
 def _html_environment():
-    import jinja2  # imported on use: `registre check` does not need it
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["date_fr"] = format_date
-    env.filters["counted"] = counted
-    return env
+    return document_environment()
 
 
 def render_html(listing: DonneActeList) -> str:

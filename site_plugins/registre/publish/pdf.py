@@ -55,12 +55,10 @@ from markupsafe import Markup
 
 from registre.checks.html_policy import sanitize
 from registre.domain.addresses import act_url, original_site_path, pdf_site_path
-from registre.domain.dates import format_date
 from registre.domain.lifecycle import is_online
 from registre.domain.masking import masked
 from registre.domain.model import Act
 from registre.domain.paths import cache_root, display_path
-from registre.domain.plurals import counted
 from registre.domain.register import Register
 from registre.files.atomic_write import write_atomic
 from registre.files.hard_links import link_or_copy
@@ -78,6 +76,7 @@ from registre.seal.hashing import (
 from registre.seal.ledger import FileRecord
 from registre.site.pages import demote_headings
 from registre.site.presentation import ActView
+from registre.site.templating import document_environment
 
 log = logging.getLogger("mkdocs.plugins.registre")
 
@@ -191,11 +190,7 @@ def _stylesheet_text() -> str:
 
 @lru_cache(maxsize=1)
 def _jinja() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["date_fr"] = format_date
-    env.filters["counted"] = counted
-    return env
+    return document_environment()
 
 
 def render_markdown(text: str) -> Markup:

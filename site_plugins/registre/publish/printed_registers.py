@@ -39,6 +39,7 @@ from registre.domain.seance import Seance
 from registre.publish.pdf import TIMEZONE, render_markdown, render_with_fonts
 from registre.resources import TEMPLATES
 from registre.site.presentation import ActView
+from registre.site.templating import document_environment
 
 DELIBERATIONS = "deliberations"
 ARRETES = "arretes"
@@ -415,12 +416,9 @@ def css_string(value: str) -> Markup:
 
 @lru_cache(maxsize=1)
 def _jinja() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["date_fr"] = format_date
+    env = document_environment()
     env.filters["css_string"] = css_string
     env.globals["names"] = names
-    env.filters["counted"] = counted
     return env
 
 
