@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from registre.authoring.text_templates import TEMPLATES, render_text
+from registre.authoring.text_templates import render_text
 from registre.domain.addresses import act_url
 from registre.domain.dates import format_date
 from registre.domain.delegations import alinea_label
@@ -22,6 +22,7 @@ from registre.domain.lifecycle import is_online
 from registre.domain.masking import masked
 from registre.domain.model import Act
 from registre.domain.register import Register
+from registre.resources import TEMPLATES
 from registre.site.presentation import display_number
 from registre.site.templating import document_environment
 
