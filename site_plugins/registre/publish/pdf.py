@@ -8,8 +8,8 @@ author's prénom, nom and qualité and the date de mise en ligne legible on it.
 ``templates/pdf/act.html`` (styled by ``templates/pdf/act.css``) into a
 tagged PDF/A-3b whose fonts are embedded.  The bytes are deterministic:
 
-* the fonts come from a Python package (Source Sans Pro, ``font-source-sans-pro``),
-  not from the machine, and are loaded through a private URL scheme, so no
+* the fonts are files of this package (Source Sans Pro, OFL, ``data/fonts/``),
+  not the machine's, and are loaded through a private URL scheme, so no
   path of the machine reaches the document;
 * the creation and modification dates are the act's own dates (mise en ligne,
   notification, transmission), the document identifier is the act's content
@@ -63,7 +63,7 @@ from registre.domain.register import Register
 from registre.files.atomic_write import write_atomic
 from registre.files.hard_links import link_or_copy
 from registre.publish.context import BuildContext
-from registre.resources import TEMPLATES
+from registre.resources import FONTS, TEMPLATES
 from registre.seal.hashing import (
     bytes_sha256,
     content_hash,
@@ -96,7 +96,7 @@ TIMEZONE = ZoneInfo("Europe/Paris")
 POOL_THRESHOLD = 4
 WORKERS_ENV = "REGISTRE_PDF_WORKERS"
 ENGINE_PACKAGES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pyphen",
-                   "font-source-sans-pro", "nh3")
+                   "nh3")  # the fonts are packaged files: their digest is in engine_versions()
 HASHES_FILE = "annexes-sha256.json"
 INDEX_FILE = "index.json"  # of the PDF store (see ActPdfs._store_index)
 
@@ -134,9 +134,8 @@ def human_size(size: int) -> str:
 # -- rendering environment ----------------------------------------------------
 
 def _font_directory() -> Path:
-    import font_source_sans_pro
-
-    return Path(font_source_sans_pro.font_directory)
+    """Source Sans Pro (SIL OFL 1.1), shipped with the package: see data/fonts/README.md."""
+    return FONTS
 
 
 @lru_cache(maxsize=1)
