@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_TODAY, _env, copy_demo
+from conftest import DEMO_TODAY, _env, assert_ok, copy_demo
 
 pytestmark = pytest.mark.slow
 
@@ -93,9 +93,27 @@ def test_properdocs_builds_the_same_files_as_mkdocs_but_the_generator_tag(two_bu
 
 
 def test_properdocs_search_index_says_what_mkdocs_index_says(two_builds):
-    from registre.site_rebuild import compare_sites
+    from registre.build.site_rebuild import compare_sites
 
     result = compare_sites(two_builds["mkdocs"][0].site, two_builds["properdocs"][0].site)
     assert result.missing == [] and result.extra == []
     assert [name for name in result.different if name.startswith("pagefind/")] == []
     assert all(name.endswith(".html") for name in result.different)
+
+
+def test_registre_verify_rebuilds_a_properdocs_site_with_properdocs(tmp_path):
+    """A register switched to ProperDocs still verifies: the rebuild uses the engine named by the
+    site's generator tag (with MkDocs, every HTML page would differ by that tag)."""
+    demo = copy_demo(tmp_path / "demo")
+    assert_ok(demo.registre("seal"))
+    assert_ok(build("properdocs", demo.root))
+    result = demo.registre("verify", "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ": 0 erreur" in result.stdout and "fichier publié différent" not in result.stdout + result.stderr
+
+    page = demo.site / "registre" / "index.html"  # a page changed on the server is still caught
+    page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>ajout</p></body>"))
+    result = demo.registre("verify", "site")
+    assert result.returncode == 1
+    assert "site/registre/index.html:1: erreur: fichier publié différent" in result.stdout
+    assert ": 1 erreur" in result.stdout + result.stderr
