@@ -29,10 +29,10 @@ pytestmark = pytest.mark.slow
 GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')
 
 
-def build(engine: str, root: Path) -> subprocess.CompletedProcess:
+def build(engine: str, root: Path, *extra: str) -> subprocess.CompletedProcess:
     env = _env()
     env["REGISTRE_DATE"] = DEMO_TODAY
-    command = [sys.executable, "-m", engine, "build", "--clean"]
+    command = [sys.executable, "-m", engine, "build", "--clean", *extra]
     if engine == "properdocs":
         # ProperDocs still reads mkdocs.yml by itself but announces the end of that fallback.
         command += ["--config-file", "mkdocs.yml"]
@@ -117,3 +117,20 @@ def test_registre_verify_rebuilds_a_properdocs_site_with_properdocs(tmp_path):
     assert result.returncode == 1
     assert "site/registre/index.html:1: erreur: fichier publié différent" in result.stdout
     assert ": 1 erreur" in result.stdout + result.stderr
+
+
+def test_properdocs_strict_failure_keeps_the_previous_site(tmp_path):
+    """``--strict`` with a warning: ProperDocs aborts after the build, and the site already online
+    stays as it was (ProperDocs counts warnings on its own logger, not on « mkdocs »)."""
+    demo = copy_demo(tmp_path / "demo")
+    assert_ok(build("properdocs", demo.root))
+    home = demo.site / "index.html"  # marked, to tell the site online from a new build of it
+    home.write_bytes(home.read_bytes() + b"<!-- site en ligne -->")
+    before = home.read_bytes()
+    page = demo.root / "docs" / "integrite.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[lien](inexistant.md)\n", encoding="utf-8")
+    result = build("properdocs", demo.root, "--strict")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "inexistant.md" in result.stderr
+    assert "le site précédent est conservé tel quel" in result.stderr
+    assert home.read_bytes() == before
