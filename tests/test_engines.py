@@ -134,3 +134,16 @@ def test_properdocs_strict_failure_keeps_the_previous_site(tmp_path):
     assert "inexistant.md" in result.stderr
     assert "le site précédent est conservé tel quel" in result.stderr
     assert home.read_bytes() == before
+
+
+def test_switching_engine_with_a_warm_cache_renders_every_page_again(tmp_path):
+    """Built with MkDocs, then with ProperDocs in the same folder: the page cache is keyed by the
+    engine, so no page rendered by MkDocs (and naming it) is taken into ProperDocs's site."""
+    demo = copy_demo(tmp_path / "demo")
+    assert_ok(build("mkdocs", demo.root))
+    assert_ok(build("properdocs", demo.root))
+    pages = sorted(demo.site.rglob("*.html"))
+    assert len(pages) > 30
+    named = {p.relative_to(demo.site).as_posix(): GENERATOR.findall(p.read_bytes()) for p in pages}
+    assert {name: tags for name, tags in named.items()
+            if len(tags) != 1 or not tags[0].startswith(b"mkdocs-ProperDocs ")} == {}
