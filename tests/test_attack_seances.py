@@ -1,0 +1,184 @@
+"""Attack pass on the séance features (issue 15): what a pedantic jurist, a resident or an attacker
+finds false, unsafe or crashing in the séance pages, their PDFs and the printed registers.
+
+« Today » is 15 December 2025 everywhere (``DEMO_TODAY``).  Expected values are worked out by hand:
+
+* a publication dated 20 December 2025 has not happened on 15 December: no document may certify it;
+* a séance dated 18 December 2025 has not been held on 15 December: no présents, no quorum reached;
+* the numéro d'ordre of a délibération within its séance (R2121-9) is its rank among all the affaires
+  of the séance, published or not: it never changes when another délibération goes online.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+from conftest import DEMO_TODAY, MKDOCS_YML, VALID_DECISION, Project, assert_ok
+from pypdf import PdfReader
+from test_printed_registers import ACTS
+
+
+def pdf_text(path) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+# -- the printed registers never certify what has not happened --------------------------------------
+
+SCHEDULED_DECISION = VALID_DECISION.replace("numero: 11", "numero: 12").replace(
+    "date: 2025-05-30", "date: 2025-12-12").replace("objet: Convention ENT-école 2025-2026",
+                                                    "objet: Contrat de déneigement").replace(
+    "publication: {date: 2025-06-02}", "publication: {date: 2025-12-20}").replace(
+    'transmission: {date: 2025-06-02, ar: "066-216602284-20250530-DEC2025_11-AU"}', "transmission: {en_attente: true}")
+
+SCHEDULED_ARRETE = """\
+---
+type: arrete
+numero: 3
+date: 2025-12-12
+objet: Circulation pendant le marché de Noël
+signataire: {prenom: Patrick, nom: PASCAL, qualite: Maire}
+matiere: "6.1"
+portee: reglementaire
+publication: {date: 2025-12-20}
+transmission: {en_attente: true}
+---
+
+**Article 1 :** La circulation est interdite place de la République.
+"""
+
+SEANCE_0612 = """\
+---
+type: seance
+date: 2025-06-12
+lieu: Salle du conseil municipal
+convocation: 2025-06-05
+membres_en_exercice: 7
+president: {prenom: Patrick, nom: PASCAL, qualite: Maire}
+secretaires:
+  - {prenom: Marie, nom: DURAND}
+presents: [Patrick PASCAL, Marie DURAND, Jordi PUIG, Sylvie ROCA, Anne VIDAL, Luc BERNARD]
+pouvoirs:
+  - {de: Jean MARTIN, a: Marie DURAND}
+liste:
+  publication: {date: 2025-06-16}
+---
+"""
+
+# A séance to come: its file is written in advance (convocation sent), it has not been held.
+SEANCE_FUTURE = """\
+---
+type: seance
+date: 2025-12-18
+lieu: Salle des fêtes
+convocation: 2025-12-10
+membres_en_exercice: 7
+president: {prenom: Patrick, nom: PASCAL, qualite: Maire}
+secretaires:
+  - {prenom: Marie, nom: DURAND}
+presents: [Patrick PASCAL, Marie DURAND, Jordi PUIG, Sylvie ROCA, Anne VIDAL, Luc BERNARD]
+pouvoirs:
+  - {de: Jean MARTIN, a: Marie DURAND}
+---
+"""
+
+
+@pytest.fixture(scope="module")
+def scheduled(tmp_path_factory) -> Project:
+    project = Project(tmp_path_factory.mktemp("attack") / "registre")
+    for rel, text in ACTS.items():
+        project.add(rel, text)
+    # The PV of 13 March, arrêté on 12 June, is to go online on 18 December (not yet).
+    seance = project.acts / "2025/seance-2025-03-13.md"
+    seance.write_text(seance.read_text(encoding="utf-8").replace(
+        "liste:\n  publication: {date: 2025-03-17}\n",
+        "liste:\n  publication: {date: 2025-03-17}\nproces_verbal:\n  arrete_le: 2025-06-12\n"
+        "  publication: {date: 2025-12-18}\n"), encoding="utf-8")
+    project.add("2025/seance-2025-06-12.md", SEANCE_0612, dedent=False)
+    project.add("2025/seance-2025-12-18.md", SEANCE_FUTURE, dedent=False)
+    project.add("2025/decision-2025-12.md", SCHEDULED_DECISION, dedent=False)
+    project.add("2025/arrete-2025-3.md", SCHEDULED_ARRETE, dedent=False)
+    check = project.registre("check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    return project
+
+
+def printed(project: Project, command: str, name: str) -> str:
+    result = project.registre(command, "--annee", "2025", "-o", f"sortie/{name}.pdf")
+    assert_ok(result)
+    return pdf_text(project.root / "sortie" / f"{name}.pdf")
+
+
+def test_registre_deliberations_certifies_no_publication_to_come(scheduled):
+    text = printed(scheduled, "registre-deliberations", "deliberations")
+    assert "Contrat de déneigement" in text  # the décision is inscribed (by date), it was taken
+    assert "publiée sous forme électronique le 20 décembre 2025" not in text
+    assert "non encore publiée au 15 décembre 2025 (mise en ligne prévue le 20 décembre 2025)" in text
+    # The décision published on 2 June is certified as before.
+    assert "publiée sous forme électronique le 2 juin 2025" in text
+
+
+def test_registre_arretes_certifies_no_publication_to_come(scheduled):
+    text = printed(scheduled, "registre-arretes", "arretes")
+    assert "Circulation pendant le marché de Noël" in text
+    assert "publié sous forme électronique le 20 décembre 2025" not in text
+    assert "non encore publié au 15 décembre 2025 (mise en ligne prévue le 20 décembre 2025)" in text
+    assert "publié sous forme électronique le 11 février 2025" in text
+
+
+def test_registre_deliberations_states_no_pv_online_before_its_date(scheduled):
+    text = printed(scheduled, "registre-deliberations", "deliberations-pv")
+    assert "arrêté lors de la séance du 12 juin 2025" in text
+    assert "mis en ligne le 18 décembre 2025" not in text
+    assert "mise en ligne prévue le 18 décembre 2025" in text
+
+
+def test_registre_deliberations_has_no_seance_not_yet_held(scheduled):
+    text = printed(scheduled, "registre-deliberations", "deliberations-futur")
+    assert "Salle des fêtes" not in text
+    assert "18 décembre 2025" not in text.replace("mise en ligne prévue le 18 décembre 2025", "")
+    assert "Séance du conseil municipal du 12 juin 2025" in text
+    # 13 March, 12 June: two séances held in 2025 (the one of 18 December is to come).
+    assert "2 séances" in text
+
+
+ARRETE_AFFICHE = """\
+---
+type: arrete
+numero: 1
+date: 2025-04-10
+objet: Réglementation du stationnement
+signataire: {prenom: Patrick, nom: PASCAL, qualite: Maire}
+matiere: "6.1"
+portee: reglementaire
+publication: {date: 2025-04-12}
+affichage: {date: 2025-04-14}
+transmission: {date: 2025-04-11, mode: papier}
+---
+
+**Article 1 :** Le stationnement est interdit rue Haute.
+"""
+
+
+@pytest.mark.parametrize("mode", ["affichage", "papier"])
+def test_registre_arretes_certifies_the_legal_publicity_of_the_commune(tmp_path, mode):
+    """Under « publicite: affichage » (or papier, L2131-1 IV CGCT) the act of publication is the posting
+    at the mairie (or the paper publication), not an electronic publication; the transmission on paper
+    is said to be on paper."""
+    project = Project(tmp_path / "registre")
+    config = (project.root / "mkdocs.yml").read_text(encoding="utf-8")
+    (project.root / "mkdocs.yml").write_text(config.replace(
+        "  - registre:\n", f"  - registre:\n      habitants: 1500\n      publicite: {{mode: {mode}, "
+                           "deliberation: 2022-06-30}\n"), encoding="utf-8")
+    text = ARRETE_AFFICHE if mode == "affichage" else ARRETE_AFFICHE.replace(
+        "publication: {date: 2025-04-12}\naffichage: {date: 2025-04-14}", "publication: {date: 2025-04-12, mode: papier}")
+    project.add("2025/arrete-2025-1.md", text, dedent=False)
+    pdf = printed(project, "registre-arretes", "arretes")
+    assert "sous forme électronique" not in pdf
+    if mode == "affichage":
+        assert ("le maire certifie que l'arrêté n°1/2025 a été affiché à la mairie le 14 avril 2025 et mis en ligne, "
+                "pour information, le 12 avril 2025") in pdf
+    else:
+        assert "le maire certifie que l'arrêté n°1/2025 a été publié sur papier le 12 avril 2025" in pdf
+    assert "Transmission au représentant de l'État : le 11 avril 2025 sur papier (récépissé de la préfecture)" in pdf
