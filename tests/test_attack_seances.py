@@ -12,7 +12,7 @@ finds false, unsafe or crashing in the séance pages, their PDFs and the printed
 from __future__ import annotations
 
 import re
-import textwrap
+from pathlib import Path
 
 import pytest
 from conftest import DEMO_TODAY, MKDOCS_YML, VALID_DECISION, Project, assert_ok
@@ -182,3 +182,32 @@ def test_registre_arretes_certifies_the_legal_publicity_of_the_commune(tmp_path,
     else:
         assert "le maire certifie que l'arrêté n°1/2025 a été publié sur papier le 12 avril 2025" in pdf
     assert "Transmission au représentant de l'État : le 11 avril 2025 sur papier (récépissé de la préfecture)" in pdf
+
+
+# -- the séance page: numéros d'ordre, dates not come --------------------------------------------
+
+@pytest.fixture(scope="module")
+def first_scheduled(tmp_path_factory) -> Project:
+    """The register of test_seance_pages with délibération n°1 of 3 July scheduled for 20 December:
+    n°2 is the second affaire of the séance, whatever is online."""
+    from test_seance_pages import deliberation, make_register
+
+    project = make_register(tmp_path_factory.mktemp("ordre") / "registre")
+    project.add("2025/deliberation-2025-1.md", deliberation(1, "2025-07-03", "Budget supplémentaire 2025",
+                                                            "2025-12-20"), dedent=False)
+    assert_ok(project.build())
+    return project
+
+
+def test_the_order_within_the_seance_does_not_change_when_an_act_goes_online(first_scheduled):
+    from test_seance_pages import article, section, text_of
+
+    liste = section(article(first_scheduled.page("seances/2025-07-03")), "liste-titre")
+    rows = [text_of(r) for r in re.findall(r"<tr>(.*?)</tr>", liste.split("<tbody>", 1)[1], re.S)]
+    # n°1 (scheduled) is affaire 1, n°2 affaire 2, n°5 (scheduled) affaire 3: the printed register says so.
+    assert rows == ["2 Délibération n°2/2025 Tarifs de la cantine scolaire rejetée 4 pour, 9 contre, 0 abstention "
+                    "(11 présents, 13 votants)"]
+    assert "Budget supplémentaire 2025" not in first_scheduled.page("seances/2025-07-03")
+    liste_pdf = pdf_text(first_scheduled.site / "seances/2025-07-03/liste-des-deliberations-2025-07-03.pdf")
+    assert "2 n°2/2025 Tarifs de la cantine scolaire" in liste_pdf
+    assert "1 n°2/2025" not in liste_pdf

@@ -39,6 +39,7 @@ from registre.domain.seance import Seance
 from registre.publish.pdf import TIMEZONE, render_markdown, render_with_fonts
 from registre.resources import TEMPLATES
 from registre.site.presentation import ActView
+from registre.site.seance_view import orders_in_seance
 
 DELIBERATIONS = "deliberations"
 ARRETES = "arretes"
@@ -432,9 +433,10 @@ def printed_register(register: Register, kind: str, year: int) -> PrintedRegiste
             _known_years_fix(known, "les délibérations, décisions et séances sont datées",
                              "le registre ne contient encore aucune délibération ni décision du maire"))
     sections: list = []
+    orders = orders_in_seance(register)  # one definition with the séance pages
     for day in sorted(set(by_date) | set(seances)):
         acts = sorted(by_date.get(day, []), key=lambda a: a.numero)
-        entries = [Entry(ActView(a, register), order=i) for i, a in enumerate(acts, 1)]
+        entries = [Entry(ActView(a, register), order=orders[a.identifier]) for a in acts]
         sections.append(SeanceSection(day, seances.get(day), entries, register.today))
     sections += [ActSection(Entry(ActView(a, register)), kind="decision") for a in decisions]
     result.sections = sorted(sections, key=lambda s: s.sort_key)
