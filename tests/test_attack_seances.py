@@ -211,3 +211,18 @@ def test_the_order_within_the_seance_does_not_change_when_an_act_goes_online(fir
     liste_pdf = pdf_text(first_scheduled.site / "seances/2025-07-03/liste-des-deliberations-2025-07-03.pdf")
     assert "2 n°2/2025 Tarifs de la cantine scolaire" in liste_pdf
     assert "1 n°2/2025" not in liste_pdf
+
+
+def test_a_pv_arrete_at_a_seance_not_yet_held_is_an_error(tmp_path):
+    from test_seance_pages import make_register
+
+    project = make_register(tmp_path / "registre")
+    # 11 December's PV « arrêté » on 15 January 2026: that séance has not been held on 15 December 2025.
+    path = project.acts / "2025/seance-2025-12-11.md"
+    text = path.read_text(encoding="utf-8").replace("absents:", "proces_verbal:\n  arrete_le: 2026-01-15\nabsents:")
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("  arrete_le: 2026-01-15") + 1
+    check = project.registre("check")
+    assert check.returncode == 1 and "Traceback" not in check.stdout + check.stderr
+    assert re.search(rf"acts/2025/seance-2025-12-11\.md:{line}: erreur: .*15 janvier 2026.*postérieure à aujourd'hui"
+                     r".*Correction : ", check.stdout), check.stdout
