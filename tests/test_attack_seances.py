@@ -226,3 +226,110 @@ def test_a_pv_arrete_at_a_seance_not_yet_held_is_an_error(tmp_path):
     assert check.returncode == 1 and "Traceback" not in check.stdout + check.stderr
     assert re.search(rf"acts/2025/seance-2025-12-11\.md:{line}: erreur: .*15 janvier 2026.*postérieure à aujourd'hui"
                      r".*Correction : ", check.stdout), check.stdout
+
+
+# -- no script on a séance page, nor in the PDF of its procès-verbal ------------------------------
+
+@pytest.fixture(scope="module")
+def pv_payload_site(tmp_path_factory) -> Project:
+    """The register of test_seance_pages whose published PV (3 July) holds every payload of
+    test_html_policy, built in this process with the check's HTML rules (for acts and for the PV)
+    replaced by rules that find nothing: what reaches the séance page is stopped by the sanitiser
+    or not at all.  Fields cannot hold a tag (the check refuses them, and they are autoescaped)."""
+    from test_html_policy import PAYLOADS, build_without_html_check, with_extensions
+    from test_seance_pages import make_register
+
+    from registre.checks import seances
+
+    project = make_register(tmp_path_factory.mktemp("pv-payloads") / "registre")
+    with_extensions(project)  # attr_list and the others the payloads need
+    path = project.acts / "2025/seance-2025-07-03.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + "\n\n".join(p for p, _ in PAYLOADS.values()) + "\n",
+                    encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(seances, "check_body", lambda body: [])
+        build_without_html_check(project)
+    return project
+
+
+def test_the_seance_page_carries_no_payload(pv_payload_site):
+    from test_html_policy import dangers
+
+    html = pv_payload_site.page("seances/2025-07-03")
+    assert "Ouverture de la séance" in html  # the PV is published on this page
+    article = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', html, re.S).group(1)
+    assert dangers(article) == []
+    assert 'http-equiv="Content-Security-Policy"' in html
+
+
+@pytest.mark.browser
+def test_nothing_runs_on_the_seance_pages_in_chromium(pv_payload_site):
+    """The séance page (PV with payloads) and the séances index, CSP off then on: hover every element,
+    fire every event, click every link: nothing runs, no CSP violation."""
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, Server
+    from test_html_policy import FIRE_EVENTS, HOVER_COUNT, HOVER_TARGET
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} est absent : installez le paquet Debian « chromium ».")
+    server = Server(pv_payload_site.site)
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for bypass_csp in (True, False):
+                context = chromium.new_context(bypass_csp=bypass_csp)
+                page = context.new_page()
+                ran: list[str] = []
+                page.on("dialog", lambda dialog: (ran.append(f"dialog {dialog.message}"), dialog.dismiss()))
+                page.on("console", lambda message: message.text.startswith("CSP") and ran.append(message.text))
+                page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                                     "console.log('CSP ' + e.violatedDirective + ' ' + e.blockedURI));")
+                page.route(re.compile(r"^(?!http://127\.0\.0\.1)"), lambda route: route.abort())
+                for uri in ("seances/2025-07-03/", "seances/"):
+                    page.goto(server.url + uri)
+                    page.wait_for_load_state("load")
+                    assert page.evaluate("typeof __md_get") == "function"
+                    for index in range(page.evaluate(HOVER_COUNT) if bypass_csp else 0):
+                        centre = page.evaluate(HOVER_TARGET, index)
+                        if centre is not None:
+                            page.mouse.move(*centre)
+                    page.evaluate(FIRE_EVENTS)
+                    page.wait_for_timeout(100)
+                    if page.evaluate("window.__xss") is not None:
+                        ran.append(f"window.__xss on {uri}")
+                    assert ran == [], (uri, ran)
+                context.close()
+            chromium.close()
+    finally:
+        server.close()
+
+
+def test_the_pv_pdf_has_no_script_and_only_safe_links(pv_payload_site):
+    """The PV's PDF/A, rendered from the same payloads: no JavaScript, Launch or OpenAction, link
+    annotations only http(s), mailto, tel."""
+    import io
+
+    from test_html_policy import TEST_ALLOWED_SCHEMES, URL_SCHEME_RE
+
+    from registre.build.load import load_register
+    from registre.domain.config import load_config
+    from registre.publish.seance_files import SeancePdfs
+    from registre.publish.pdf import render_pdf
+
+    root = pv_payload_site.root
+    register = load_register(root / "acts", load_config(root / "mkdocs.yml"), run_rules=False)
+    pdfs = SeancePdfs(register, root / ".cache-test", "https://registre.test/")
+    view = next(v for v in pdfs.views if v.day.isoformat() == "2025-07-03")
+    reader = PdfReader(io.BytesIO(render_pdf(pdfs.job(view, "proces-verbal"))))
+    assert "Ouverture de la séance" in " ".join(p.extract_text() for p in reader.pages)
+    for pdf_page in reader.pages:
+        for annotation in pdf_page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            if action is not None:
+                action = action.get_object()
+                assert action.get("/S") not in {"/JavaScript", "/Launch"}, action
+                if "/URI" in action:
+                    scheme = URL_SCHEME_RE.match(str(action["/URI"]))
+                    assert scheme is None or scheme.group(1).lower() in TEST_ALLOWED_SCHEMES, action
+    catalog = reader.trailer["/Root"]
+    assert "/OpenAction" not in catalog and "/JavaScript" not in (catalog.get("/Names") or {})
