@@ -154,7 +154,7 @@ def test_created_repository(tmp_path):
     work = tmp_path / "registre"
     files = sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file())
     assert files == [".github/workflows/publier.yml", ".gitignore", ".gitlab-ci.yml", "README.md", "acts/.gitkeep",
-                     "docs/accessibilite.md", "docs/aide.md", "docs/index.md", "mkdocs.yml"]
+                     "docs/accessibilite.md", "docs/aide.md", "docs/index.md", "mkdocs.yml", "requirements.lock"]
     assert (work / ".gitignore").read_text(encoding="utf-8").split() == ["site/", ".cache/", "public/"]
     config = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8"))
     block = next(p["registre"] for p in config["plugins"] if isinstance(p, dict))
@@ -402,3 +402,26 @@ def test_logiciel_option_is_checked():
                                                                         "registre==0.2.0 (indiqué avec --logiciel)")
     with pytest.raises(InitError, match="que pip comprend"):
         installed_registre(override="requests==2.0")
+
+
+# -- reproducible installs -------------------------------------------------------------------------
+
+def _pins(text: str) -> list[tuple[str, str]]:
+    """(name, version) of each pinned line (a universal lock may pin a name twice, under two markers)."""
+    return re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)", text, re.M)
+
+
+def test_the_new_repository_installs_its_dependencies_from_a_lock_with_hashes(tmp_path):
+    result = init(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    work = tmp_path / "registre"
+    lock = (work / "requirements.lock").read_text(encoding="utf-8")
+    pins = _pins(lock)
+    assert {"mkdocs", "mkdocs-material", "weasyprint", "pydyf", "nh3", "pyyaml"} <= {name for name, _ in pins}
+    # Every pin carries its hashes, and the versions are those the project itself is tested with.
+    assert len(pins) >= 40 and lock.count("--hash=sha256:") >= len(pins)
+    project = set(_pins((ROOT / "requirements.lock").read_text(encoding="utf-8")))
+    assert [pin for pin in pins if pin not in project] == []
+    for workflow in (work / ".github" / "workflows" / "publier.yml", work / ".gitlab-ci.yml"):
+        text = workflow.read_text(encoding="utf-8")
+        assert "--require-hashes -r requirements.lock" in text and '--no-deps "$REGISTRE"' in text

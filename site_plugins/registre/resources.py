@@ -18,3 +18,6 @@ TRIBUNAUX_CSV = DATA / "tribunaux-administratifs.csv"  # département → tribun
 # non-HTML file of the theme folders into the public site.
 INIT_TEMPLATES = PACKAGE_DIR / "init_templates"
 FONTS = DATA / "fonts"  # Source Sans Pro (OFL) of the PDFs: data/fonts/README.md
+# Runtime dependencies pinned with their hashes (uv pip compile, see README « Installation reproductible »):
+# `registre init` writes it as requirements.lock in the new repository, its workflows install from it.
+RUNTIME_LOCK = DATA / "requirements-runtime.lock"

@@ -26,7 +26,7 @@ from registre.domain.config import clock_today
 from registre.domain.dates import format_date
 from registre.domain.identifiers import normalise_siret, siren_of, siret_problem
 from registre.domain.tribunaux import TribunalEntry, normalise_departement, tribunal_for
-from registre.resources import INIT_TEMPLATES
+from registre.resources import INIT_TEMPLATES, RUNTIME_LOCK
 
 # (template under init_templates/, path in the new repository)
 FILES = (
@@ -262,6 +262,9 @@ def create_register(folder: Path, commune: Commune, installed: Installed, *, dem
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         created.files.append(Path(target))
+    # The workflows install the dependencies from it: the same versions and bytes on every run.
+    (folder / "requirements.lock").write_bytes(RUNTIME_LOCK.read_bytes())
+    created.files.append(Path("requirements.lock"))
     acts = folder / "acts"
     acts.mkdir(exist_ok=True)
     (acts / ".gitkeep").write_text("", encoding="utf-8")
