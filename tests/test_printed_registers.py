@@ -362,3 +362,12 @@ def test_register_with_errors_is_not_printed(tmp_path):
              "acts/2025/arrete-2025-3.md", "n'existe pas", "le registre a des erreurs",
              "Correction : corrigez-les (registre check les liste)")
     assert not (project.root / "registre-arretes-2025.pdf").exists()
+
+
+@pytest.mark.parametrize("command", ["registre-deliberations", "registre-arretes", "pdf"])
+def test_a_year_in_other_digits_is_refused(project, command):
+    """« ２０２５ » (full-width digits) is not a year the commands accept: four ASCII digits only."""
+    project.add("2025/decision-2025-11.md", VALID_DECISION)
+    result = project.registre(command, "--annee", "２０２５")
+    assert result.returncode != 0
+    assert "n'est pas une année" in result.stderr and "Traceback" not in result.stderr, result.stderr

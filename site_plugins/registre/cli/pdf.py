@@ -38,7 +38,7 @@ def _positive(value: str) -> int:
 
 
 def _year(value: str) -> int:
-    if not (value.isdigit() and len(value) == 4):
+    if not (value.isascii() and value.isdigit() and len(value) == 4):
         raise argparse.ArgumentTypeError(f"« {value} » n'est pas une année (AAAA, par exemple 2025)")
     return int(value)
 

@@ -20,7 +20,7 @@ FIRST_YEAR = 1790  # the communes were created in December 1789
 def year(value: str) -> int:
     """``--annee``: four digits, a year in which a commune may have kept a register."""
     value = value.strip()
-    if not (value.isdigit() and len(value) == 4):
+    if not (value.isascii() and value.isdigit() and len(value) == 4):
         raise argparse.ArgumentTypeError(f"« {value} » n'est pas une année : écrivez-la sur quatre chiffres "
                                          "(AAAA, par exemple --annee 2025)")
     number = int(value)
