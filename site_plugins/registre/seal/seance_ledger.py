@@ -27,6 +27,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
+from registre.domain.dates import format_date
 from registre.domain.plurals import counted
 from registre.domain.seance import Seance
 from registre.seal.hashing import text_sha256
@@ -42,8 +43,19 @@ from registre.seal.ledger import (
 # Keys of the séance file sealed as parts of their own (the rest is ``champs``).
 PARTS = ("liste", "proces_verbal")
 ROLES = {"liste": "liste", "proces-verbal": "pv", "original": "pv_original"}  # SeanceFile.kind → role
+PART_OF_ROLE = {"liste": "liste", "pv": "proces_verbal", "pv_original": "proces_verbal"}
 ROLE_LABELS = {"liste": "PDF de la liste des délibérations", "pv": "PDF du procès-verbal",
                "pv_original": "procès-verbal signé"}
+
+
+def _day(text: str | None) -> str:
+    """« 7 juillet 2025 » from an ISO date; « aucune » for none."""
+    if not text:
+        return "aucune"
+    try:
+        return format_date(date.fromisoformat(text))
+    except ValueError:
+        return str(text)
 
 
 def liste_online(seance: Seance, today: date) -> bool:
@@ -125,11 +137,10 @@ def describe(payload: dict) -> str:
     if "proces_verbal" in payload:
         parts.append(f"procès-verbal publié le {payload['proces_verbal']['publication']}")
     files = payload.get("fichiers", [])
-    if payload["evenement"] == COMPLEMENT and files:
-        parts += [f"nouvelle version du fichier {f.get('publie') or f.get('chemin')}" for f in files
-                  if f.get("role") != "pv_original"]
-    elif files:
-        parts.append(counted(len(files), "fichier"))
+    first = [f for f in files if PART_OF_ROLE.get(f.get("role")) in payload]  # first version with its part
+    if first:
+        parts.append(counted(len(first), "fichier"))
+    parts += [f"nouvelle version du fichier {f.get('publie') or f.get('chemin')}" for f in files if f not in first]
     what = "scellée" if payload["evenement"] == SEANCE else "complément scellé"
     return f"{payload['seance']} : {what} ({', '.join(parts)})"
 
@@ -150,11 +161,12 @@ def seance_changes(sealed: SealedSeance, seance: Seance) -> list[tuple[str, str,
     if sealed.liste is not None:
         was, is_ = sealed.liste.get("publication"), liste_state(seance)["publication"]
         if is_ is None:
-            changes.append(("liste", f"la liste des délibérations, mise en ligne le {was}, n'a plus de date "
-                                     "de mise en ligne", "integrity.seance_unpublished"))
+            changes.append(("liste", f"la liste des délibérations, mise en ligne le {_day(was)}, n'a plus de "
+                                     "date de mise en ligne", "integrity.seance_unpublished"))
         elif is_ != was:
             changes.append(("liste.publication", f"date de mise en ligne de la liste des délibérations changée "
-                                                 f"({was} scellé, {is_} maintenant)", "integrity.seance_changed"))
+                                                 f"(scellée : {_day(was)} ; maintenant : {_day(is_)})",
+                            "integrity.seance_changed"))
     if sealed.proces_verbal is not None:
         was = sealed.proces_verbal
         now_pv = pv_state(seance)
@@ -166,8 +178,9 @@ def seance_changes(sealed: SealedSeance, seance: Seance) -> list[tuple[str, str,
                   "publication": "date de publication du procès-verbal"}
         for key, label in labels.items():
             if now_pv[key] != was.get(key):
-                changes.append((f"proces_verbal.{key}", f"{label} changée ({was.get(key)} scellé, "
-                                                       f"{now_pv[key]} maintenant)", "integrity.seance_changed"))
+                changes.append((f"proces_verbal.{key}", f"{label} changée (scellée : {_day(was.get(key))} ; "
+                                                       f"maintenant : {_day(now_pv[key])})",
+                                "integrity.seance_changed"))
         if now_pv["original"] != was.get("original"):
             changes.append(("proces_verbal.original", "procès-verbal signé (« original ») changé de fichier",
                             "integrity.seance_changed"))
