@@ -17,3 +17,4 @@ TRIBUNAUX_CSV = DATA / "tribunaux-administratifs.csv"  # département → tribun
 # Files of a new commune's repository (registre init).  Not under TEMPLATES: MkDocs copies every
 # non-HTML file of the theme folders into the public site.
 INIT_TEMPLATES = PACKAGE_DIR / "init_templates"
+FONTS = DATA / "fonts"  # Source Sans Pro (OFL) of the PDFs: data/fonts/README.md

@@ -14,16 +14,17 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from registre.authoring.text_templates import TEMPLATES, render_text
+from registre.authoring.text_templates import render_text
 from registre.domain.addresses import act_url
 from registre.domain.dates import format_date
 from registre.domain.delegations import alinea_label
 from registre.domain.lifecycle import is_online
 from registre.domain.masking import masked
 from registre.domain.model import Act
-from registre.domain.plurals import counted
 from registre.domain.register import Register
+from registre.resources import TEMPLATES
 from registre.site.presentation import display_number
+from registre.site.templating import document_environment
 
 MARKDOWN_TEMPLATE = "texte/donne-acte.md"
 PDF_TEMPLATE = "pdf/donne-acte.html"
@@ -150,13 +151,7 @@ def render_markdown(listing: DonneActeList) -> str:
 
 @lru_cache(maxsize=1)
 def _html_environment():
-    import jinja2  # imported on use: `registre check` does not need it
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["date_fr"] = format_date
-    env.filters["counted"] = counted
-    return env
+    return document_environment()
 
 
 def render_html(listing: DonneActeList) -> str:

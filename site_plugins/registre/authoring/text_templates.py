@@ -17,9 +17,7 @@ from functools import lru_cache
 
 import yaml
 
-from registre.domain.dates import format_date, format_date_long
-from registre.domain.plurals import counted
-from registre.resources import TEMPLATES
+from registre.site.templating import document_environment
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _MD_LINE_START = re.compile(r"^(\s*)([#>+\-]|\d+[.)])(\s)", re.M)
@@ -51,16 +49,9 @@ def markdown_text(value: object) -> str:
 
 @lru_cache(maxsize=1)
 def environment():
-    import jinja2  # imported on use: `registre check` does not need it
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=False,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+    env = document_environment(autoescape=False, keep_trailing_newline=True)
     env.filters["yaml"] = yaml_scalar
     env.filters["md"] = markdown_text
-    env.filters["date_fr"] = format_date
-    env.filters["counted"] = counted
-    env.filters["date_fr_long"] = format_date_long
     return env
 
 

@@ -37,9 +37,11 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def build_digest(config_file: Path, docs_dir: Path, site_url: str) -> str:
-    """What every page of a build depends on, beyond its act."""
+def build_digest(config_file: Path, docs_dir: Path, site_url: str, engine: str = "") -> str:
+    """What every page of a build depends on, beyond its act (``engine``: the one running the build,
+    MkDocs or ProperDocs, whose name every page carries in its generator tag)."""
     digest = hashlib.sha256(code_digest().encode())
+    digest.update(engine.encode() + b"\0")
     digest.update(site_url.encode() + b"\0")
     digest.update(Path(config_file).read_bytes() + b"\0")
     if Path(docs_dir).is_dir():

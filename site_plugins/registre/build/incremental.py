@@ -59,9 +59,10 @@ class SiteBuild:
     """The state of one build, from staging to the swap of the new site."""
 
     def __init__(self, root: Path, *, command: str = "build", dirty: bool = False,
-                 log: logging.Logger | None = None) -> None:
+                 log: logging.Logger | None = None, engine: str = "") -> None:
         self.root = Path(root)  # the project: mkdocs.yml, acts/, docs/, .cache/
         self.command, self.dirty = command, dirty
+        self.engine = engine  # « mkdocs 1.6.1 » or « properdocs 1.6.7 »: part of the page keys
         self.log = log or logging.getLogger(__name__)
         self.settings: RegistreConfig | None = None
         self.register: Register | None = None
@@ -168,7 +169,7 @@ class SiteBuild:
             pdfs.prepare((g.data["act"].act for g in act_pages), wait=False)
         self.page_cache = PageCache(self.cache_dir) if page_cache_enabled() else None
         # Act page keys even without the page cache: they also key the parts of the search index.
-        digest = build_digest(config_file, docs_dir, self.site_url)
+        digest = build_digest(config_file, docs_dir, self.site_url, self.engine)
         act_keys = self.act_keys = {}  # identifier → key of its page
         for generated in sorted(act_pages, key=lambda g: pdfs.rendering(g.data["act"].act)):  # rendering: last
             view = generated.data["act"]

@@ -35,6 +35,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from registre.build.engine import installed
 from registre.domain.paths import CACHE_DIR_SWITCH
 from registre.resources import PACKAGE_DIR
 
@@ -212,8 +213,12 @@ class RebuildError(Exception):
     """The register could not be built (its errors are in the message)."""
 
 
-def rebuild(mkdocs_yml: Path, target: Path, today: str | None) -> None:
-    """``mkdocs build`` of ``mkdocs_yml`` into ``target``, cold, with ``today`` as the build's date."""
+def rebuild(mkdocs_yml: Path, target: Path, today: str | None, engine: str = "mkdocs") -> None:
+    """``mkdocs build`` of ``mkdocs_yml`` into ``target``, cold, with ``today`` as the build's date
+    (``engine``: « mkdocs » or « properdocs », see :mod:`registre.build.engine`)."""
+    if not installed(engine):
+        raise RebuildError(f"le site a été construit avec {engine}, qui n'est pas installé ici. Correction : "
+                           f"installez-le (pip install {engine}), ou reconstruisez le site avec l'autre moteur.")
     with tempfile.TemporaryDirectory(prefix="registre-verify-cache-") as cache:
         env = dict(os.environ)
         env.update({CACHE_DIR_SWITCH: cache, "REGISTRE_PAGE_CACHE": "0", "REGISTRE_ACT_CACHE": "0",
@@ -221,7 +226,7 @@ def rebuild(mkdocs_yml: Path, target: Path, today: str | None) -> None:
                     "PYTHONPATH": str(PACKAGE_PARENT) + os.pathsep + env.get("PYTHONPATH", "")})
         if today:
             env["REGISTRE_DATE"] = today
-        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet", "--config-file",
+        done = subprocess.run([sys.executable, "-m", engine, "build", "--clean", "--quiet", "--config-file",
                                str(mkdocs_yml), "--site-dir", str(target)], cwd=mkdocs_yml.parent,
                               capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:

@@ -289,7 +289,14 @@ def rule_proces_verbal(register: Register) -> Iterable[Diagnostic]:
         later = [d for d in dates if d > seance.date]
         following = later[0] if later else None
         arrete = pv.arrete_le if pv else None
-        if arrete is not None:
+        if arrete is not None and arrete > today:
+            yield error(path, seance.line_of("proces_verbal.arrete_le"),
+                        f"procès-verbal arrêté le {format_date(arrete)} : cette date est postérieure à aujourd'hui "
+                        f"({format_date(today)}), la séance qui doit l'arrêter ne s'est pas encore tenue.",
+                        "retirez « arrete_le » tant que le procès-verbal n'est pas arrêté ; indiquez-le au "
+                        "commencement de cette séance, une fois arrêté.", "dates.not_yet")
+            arrete = None
+        elif arrete is not None:
             if arrete not in register.seance_by_date or arrete <= seance.date:
                 known = (f"les séances suivantes du registre : {', '.join(format_date(d) for d in later[:5])}"
                          if later else "le registre n'a aucune séance après celle-ci")

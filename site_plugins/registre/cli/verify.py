@@ -37,6 +37,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from registre.build.engine import site_engine
 from registre.build.site_rebuild import RebuildError, compare_sites, rebuild
 from registre.cli.common import add_config_argument, resolve
 from registre.domain.addresses import INDEX_PATH
@@ -134,7 +135,7 @@ def compare_with_rebuild(site: Path, mkdocs_yml: Path) -> tuple[list[Diagnostic]
     with tempfile.TemporaryDirectory(prefix="registre-verify-") as folder:
         expected = Path(folder) / "site"
         try:
-            rebuild(mkdocs_yml, expected, site_date(site))
+            rebuild(mkdocs_yml, expected, site_date(site), site_engine(site))
         except RebuildError as exc:
             return [error(display_path(mkdocs_yml), 1, "impossible de reconstruire le site pour le comparer octet "
                                                        f"par octet :\n{exc}",

@@ -29,8 +29,8 @@ def strict_failure(config: MkDocsConfig) -> bool:
     """Whether MkDocs will abort this build after on_post_build (``--strict`` and warnings logged)."""
     if not config.strict:
         return False
-    return any(isinstance(h, mkdocs_utils.CountHandler) and h.get_counts()
-               for h in logging.getLogger("mkdocs").handlers)
+    return any(isinstance(h, mkdocs_utils.CountHandler) and h.get_counts()  # ProperDocs counts on its own logger
+               for name in ("mkdocs", "properdocs") for h in logging.getLogger(name).handlers)
 
 
 _explained = False

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import mkdocs  # under ProperDocs, its own module: « properdocs »
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -57,7 +58,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.command, self.dirty = command, dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.build = SiteBuild(_root(config), command=self.command, dirty=self.dirty, log=log)
+        self.build = SiteBuild(_root(config), command=self.command, dirty=self.dirty, log=log,
+                               engine=f"{mkdocs.__name__} {mkdocs.__version__}")
         try:
             config.site_dir = str(self.build.stage(Path(config.site_dir)))
             self.build.load(dict(self.config), config.site_url,

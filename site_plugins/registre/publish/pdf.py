@@ -8,8 +8,8 @@ author's prénom, nom and qualité and the date de mise en ligne legible on it.
 ``templates/pdf/act.html`` (styled by ``templates/pdf/act.css``) into a
 tagged PDF/A-3b whose fonts are embedded.  The bytes are deterministic:
 
-* the fonts come from a Python package (Source Sans Pro, ``font-source-sans-pro``),
-  not from the machine, and are loaded through a private URL scheme, so no
+* the fonts are files of this package (Source Sans Pro, OFL, ``data/fonts/``),
+  not the machine's, and are loaded through a private URL scheme, so no
   path of the machine reaches the document;
 * the creation and modification dates are the act's own dates (mise en ligne,
   notification, transmission), the document identifier is the act's content
@@ -55,17 +55,15 @@ from markupsafe import Markup
 
 from registre.checks.html_policy import sanitize
 from registre.domain.addresses import act_url, original_site_path, pdf_site_path
-from registre.domain.dates import format_date
 from registre.domain.lifecycle import is_online
 from registre.domain.masking import masked
 from registre.domain.model import Act
 from registre.domain.paths import cache_root, display_path
-from registre.domain.plurals import counted
 from registre.domain.register import Register
 from registre.files.atomic_write import write_atomic
 from registre.files.hard_links import link_or_copy
 from registre.publish.context import BuildContext
-from registre.resources import TEMPLATES
+from registre.resources import FONTS, TEMPLATES
 from registre.seal.hashing import (
     bytes_sha256,
     content_hash,
@@ -78,6 +76,7 @@ from registre.seal.hashing import (
 from registre.seal.ledger import FileRecord
 from registre.site.pages import demote_headings
 from registre.site.presentation import ActView
+from registre.site.templating import document_environment
 
 log = logging.getLogger("mkdocs.plugins.registre")
 
@@ -97,7 +96,7 @@ TIMEZONE = ZoneInfo("Europe/Paris")
 POOL_THRESHOLD = 4
 WORKERS_ENV = "REGISTRE_PDF_WORKERS"
 ENGINE_PACKAGES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pyphen",
-                   "font-source-sans-pro", "nh3")
+                   "nh3")  # the fonts are packaged files: their digest is in engine_versions()
 HASHES_FILE = "annexes-sha256.json"
 INDEX_FILE = "index.json"  # of the PDF store (see ActPdfs._store_index)
 
@@ -135,9 +134,8 @@ def human_size(size: int) -> str:
 # -- rendering environment ----------------------------------------------------
 
 def _font_directory() -> Path:
-    import font_source_sans_pro
-
-    return Path(font_source_sans_pro.font_directory)
+    """Source Sans Pro (SIL OFL 1.1), shipped with the package: see data/fonts/README.md."""
+    return FONTS
 
 
 @lru_cache(maxsize=1)
@@ -191,11 +189,7 @@ def _stylesheet_text() -> str:
 
 @lru_cache(maxsize=1)
 def _jinja() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["date_fr"] = format_date
-    env.filters["counted"] = counted
-    return env
+    return document_environment()
 
 
 def render_markdown(text: str) -> Markup:

@@ -39,6 +39,8 @@ from registre.domain.seance import Seance
 from registre.publish.pdf import TIMEZONE, render_markdown, render_with_fonts
 from registre.resources import TEMPLATES
 from registre.site.presentation import ActView
+from registre.site.seance_view import orders_in_seance
+from registre.site.templating import document_environment
 
 DELIBERATIONS = "deliberations"
 ARRETES = "arretes"
@@ -131,11 +133,43 @@ class Entry:
     def transmission_text(self) -> str:
         transmission = self.act.transmission
         if transmission.status is TransmissionStatus.TRANSMIS:
-            text = f"le {format_date(transmission.date)}"
+            text = f"le {format_date(transmission.date)}" + (" sur papier (récépissé de la préfecture)"
+                                                             if transmission.on_paper else "")
             return text + (f", accusé de réception n° {transmission.ar}" if transmission.ar else "")
         if transmission.status is TransmissionStatus.NON_REQUISE:
             return f"non requise : {transmission.motif}" if transmission.motif else "non requise"
         return "en attente"
+
+    @property
+    def today(self) -> date:
+        return self.view.register.today
+
+    @property
+    def publication_text(self) -> str:
+        """The act of publication (R2122-7): the maire certifies only a publicity that has taken
+        place on the register's date of reference, in the mode the commune uses (L2131-1 CGCT:
+        online; under « publicite » affichage or papier, the posting or the paper publication)."""
+        act = self.act
+        the = "l'arrêté" if act.type is ActType.ARRETE else f"la {act.type.label.lower()}"
+        done = act.type.agree("publié")
+        if act.affichage is not None:  # checked: never after the date of reference
+            text = (f"le maire certifie que {the} n°{self.view.number} a été {act.type.agree('affiché')} "
+                    f"à la mairie le {format_date(act.affichage)}")
+            if act.publication is not None and act.publication <= self.today:
+                text += f" et mis{'' if act.type is ActType.ARRETE else 'e'} en ligne, pour information, le " \
+                        f"{format_date(act.publication)}"
+            return text + "."
+        if act.publication is not None and act.publication <= self.today:
+            how = "sur papier" if act.publication_papier else "sous forme électronique"
+            return (f"le maire certifie que {the} n°{self.view.number} a été {done} {how} le "
+                    f"{format_date(act.publication)}.")
+        if act.is_individual:
+            return ("sans objet, acte individuel rendu exécutoire par sa notification "
+                    "(article L2131-1, II, du CGCT).")
+        if act.publication is not None:
+            return (f"non encore {done} au {format_date(self.today)} (mise en ligne prévue le "
+                    f"{format_date(act.publication)}).")
+        return f"non {done} à la date de ce registre."
 
     @property
     def annexes(self) -> list[str]:
@@ -154,6 +188,7 @@ class SeanceSection:
     date: date
     seance: Seance | None
     entries: list[Entry]
+    today: date
     kind: str = "seance"
 
     @property
@@ -221,9 +256,15 @@ class SeanceSection:
         pv = seance.proces_verbal if seance else None
         if pv is None or pv.arrete_le is None:
             return ""
+        today = self.today
+        if pv.arrete_le > today:  # an error of the séance file (dates.not_yet): never stated
+            return ""
         text = f"arrêté lors de la séance du {format_date(pv.arrete_le)}"
-        if pv.publication:
+        if pv.publication and pv.publication <= today:
             text += f", mis en ligne le {format_date(pv.publication)}"
+        elif pv.publication:
+            text += f", non encore en ligne au {format_date(today)} (mise en ligne prévue le " \
+                    f"{format_date(pv.publication)})"
         return text
 
 
@@ -342,7 +383,8 @@ class PrintedRegister:
                 days.append(seance.date)
                 pv = seance.proces_verbal
                 days += [d for d in (seance.liste_publication, pv and pv.arrete_le, pv and pv.publication) if d]
-        return max(days)
+        # A date still to come is stated as planned, « au <today> »: the document is of today at the latest.
+        return min(max(days), self.register.today)
 
     @property
     def document_date(self) -> str:
@@ -381,7 +423,9 @@ def printed_register(register: Register, kind: str, year: int) -> PrintedRegiste
             by_date.setdefault(act.date, []).append(act)
         elif act.type is ActType.DECISION:
             decisions.append(act)
-    seances = {s.date: s for s in register.seances if s.date.year == year}
+    # A séance still to come has not been held: no présents, no quorum to state (its file may be
+    # written in advance, with the convocation).
+    seances = {s.date: s for s in register.seances if s.date.year == year and s.date <= register.today}
     if not by_date and not decisions and not seances:
         known = _years_known(register, (ActType.DELIBERATION, ActType.DECISION))
         raise PrintedRegisterError(
@@ -390,10 +434,11 @@ def printed_register(register: Register, kind: str, year: int) -> PrintedRegiste
             _known_years_fix(known, "les délibérations, décisions et séances sont datées",
                              "le registre ne contient encore aucune délibération ni décision du maire"))
     sections: list = []
+    orders = orders_in_seance(register)  # one definition with the séance pages
     for day in sorted(set(by_date) | set(seances)):
         acts = sorted(by_date.get(day, []), key=lambda a: a.numero)
-        entries = [Entry(ActView(a, register), order=i) for i, a in enumerate(acts, 1)]
-        sections.append(SeanceSection(day, seances.get(day), entries))
+        entries = [Entry(ActView(a, register), order=orders[a.identifier]) for a in acts]
+        sections.append(SeanceSection(day, seances.get(day), entries, register.today))
     sections += [ActSection(Entry(ActView(a, register)), kind="decision") for a in decisions]
     result.sections = sorted(sections, key=lambda s: s.sort_key)
     return result
@@ -415,12 +460,9 @@ def css_string(value: str) -> Markup:
 
 @lru_cache(maxsize=1)
 def _jinja() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["date_fr"] = format_date
+    env = document_environment()
     env.filters["css_string"] = css_string
     env.globals["names"] = names
-    env.filters["counted"] = counted
     return env
 
 

@@ -94,12 +94,13 @@ class SeanceView:
 
     def __init__(self, day: date, register: Register, seance: Seance | None = None,
                  downloads: Callable[["SeanceView"], Sequence[Download]] | None = None,
-                 acts: Sequence[Act] | None = None):
+                 acts: Sequence[Act] | None = None, orders: dict[str, int] | None = None):
         self.day = day
         self.register = register
         self.seance = seance
         self._downloads = downloads
         self._acts = acts  # the délibérations online dated ``day``, when the caller has them
+        self._orders = orders  # identifier → numéro d'ordre within its séance (:func:`orders_in_seance`)
 
     # -- identity --
     @property
@@ -195,7 +196,8 @@ class SeanceView:
         """The délibérations of the séance online today, by number."""
         acts = self._acts if self._acts is not None else _online_deliberations(self.register).get(self.day, [])
         acts = sorted(acts, key=lambda a: a.numero)
-        return [DeliberationRow(ActView(a, self.register), order) for order, a in enumerate(acts, start=1)]
+        orders = self._orders if self._orders is not None else orders_in_seance(self.register)
+        return [DeliberationRow(ActView(a, self.register), orders[a.identifier]) for a in acts]
 
     @property
     def liste_due(self) -> date:
@@ -309,6 +311,18 @@ class SeanceView:
                 "examinées (L2121-25 CGCT), présents, quorum et procès-verbal (L2121-15 CGCT).")
 
 
+def orders_in_seance(register: Register) -> dict[str, int]:
+    """Identifier → numéro d'ordre of each délibération within its séance (R2121-9): its rank by
+    number among every délibération of that day, online or not, as the printed register gives it;
+    so an affaire keeps its number when another of the séance goes online (the page then shows
+    1, 3 while 2 is still to be published)."""
+    by_day: dict[date, list[Act]] = {}
+    for act in register.of_type(ActType.DELIBERATION):
+        by_day.setdefault(act.date, []).append(act)
+    return {act.identifier: order for acts in by_day.values()
+            for order, act in enumerate(sorted(acts, key=lambda a: a.numero), start=1)}
+
+
 def _online_deliberations(register: Register) -> dict[date, list[Act]]:
     """The délibérations online today, by date."""
     by_day: dict[date, list[Act]] = {}
@@ -325,7 +339,8 @@ def seance_views(register: Register,
     by_date = register.seance_by_date
     acts = _online_deliberations(register)
     days = set(acts) | {day for day in by_date if day <= register.today}
-    return [SeanceView(day, register, by_date.get(day), downloads, acts.get(day, []))
+    orders = orders_in_seance(register)
+    return [SeanceView(day, register, by_date.get(day), downloads, acts.get(day, []), orders)
             for day in sorted(days, reverse=True)]
 
 
@@ -363,4 +378,4 @@ def seance_pages(register: Register, views: Sequence[SeanceView] | None = None) 
 
 
 __all__ = ["SeanceView", "Deadline", "Download", "DeliberationRow", "Overdue", "seance_views", "seance_pages",
-           "overdue", "heure_text", "LISTE_DELAY", "PV_DELAY"]
+           "overdue", "heure_text", "orders_in_seance", "LISTE_DELAY", "PV_DELAY"]
