@@ -139,12 +139,19 @@ def project(tmp_path: Path) -> Project:
     return Project(tmp_path / "registre")
 
 
-def copy_demo(root: Path) -> Project:
+def copy_demo(root: Path, sealed: bool = False) -> Project:
     """Copy the repository's demo register (acts/, docs/, mkdocs.yml) into ``root``,
-    with the build's "today" pinned to :data:`DEMO_TODAY`."""
+    with the build's "today" pinned to :data:`DEMO_TODAY`.
+
+    The demo ships sealed (``acts/registre.lock``, written by ``registre seal`` on
+    :data:`DEMO_TODAY`).  A copy keeps that sealed register only with ``sealed=True``;
+    by default it is dropped, so that a test may edit the demo's acts (a copy never
+    sealed: ``registre seal`` starts a new register, as in test_integrity)."""
     root.mkdir(parents=True)
     for name in ("acts", "docs"):
         shutil.copytree(ROOT / name, root / name)
+    if not sealed:
+        (root / "acts" / "registre.lock").unlink(missing_ok=True)
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("  - registre:\n", f"  - registre:\n      date_reference: \"{DEMO_TODAY}\"\n", 1)
     (root / "mkdocs.yml").write_text(text, encoding="utf-8")
@@ -153,14 +160,20 @@ def copy_demo(root: Path) -> Project:
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Project:
-    """A private copy of the demo register, free to modify."""
+    """A private copy of the demo register, free to modify (without its sealed register)."""
     return copy_demo(tmp_path / "demo")
+
+
+@pytest.fixture
+def sealed_demo(tmp_path: Path) -> Project:
+    """A private copy of the demo register as shipped, sealed register included."""
+    return copy_demo(tmp_path / "demo", sealed=True)
 
 
 @pytest.fixture(scope="session")
 def built_demo(tmp_path_factory) -> Project:
-    """The demo register, built once for the whole session (read-only!)."""
-    proj = copy_demo(tmp_path_factory.mktemp("built") / "demo")
+    """The demo register as shipped (sealed), built once for the whole session (read-only!)."""
+    proj = copy_demo(tmp_path_factory.mktemp("built") / "demo", sealed=True)
     result = proj.build()
     assert result.returncode == 0, result.stdout + result.stderr
     return proj

@@ -8,10 +8,12 @@ import pytest
 from test_site import text_of
 
 
-def test_demo_checks_with_its_one_late_liste(demo):
+def test_demo_checks_with_its_one_late_liste(sealed_demo):
     """The demo's séance of 3 July 2025 put its liste des délibérations online on 15 July: later than
     the week of L2121-25 (due 10 July), a warning shown on purpose; nothing else is reported (the PV of
-    10 April, arrêté on 3 July and online on 8 July, is within its week)."""
+    10 April, arrêté on 3 July and online on 8 July, is within its week).  The demo ships sealed: every
+    act and séance online is in acts/registre.lock, unchanged (no integrity error nor reminder)."""
+    demo = sealed_demo
     result = demo.registre("check", "acts")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 erreur, 1 avertissement" in result.stdout + result.stderr, result.stdout + result.stderr
@@ -22,8 +24,8 @@ def test_demo_checks_with_its_one_late_liste(demo):
     assert strict.returncode == 0, strict.stdout + strict.stderr  # a delay reminder never blocks
 
 
-def test_demo_builds_strict(demo):
-    result = demo.build("--strict")
+def test_demo_builds_strict(sealed_demo):
+    result = sealed_demo.build("--strict")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -87,3 +89,31 @@ def test_demo_mutation_fails_check_and_build(demo, name):
     output = build.stdout + build.stderr
     assert rel in output and words in output
     assert "Traceback" not in output + check.stdout + check.stderr
+
+
+def test_demo_ships_sealed_and_its_documents_verify(built_demo):
+    """Issue 16: the demo's acts/registre.lock is the one « registre seal » writes on 15 December 2025
+    (REGISTRE_DATE=2025-12-15 registre seal): every document the built demo publishes, acts' and
+    séances' alike, verifies on « Vérifier un document » as sealed that day, none as « pas encore
+    inscrit »."""
+    import hashlib
+    import json
+
+    from registre.publish.verify_page import read_published_hashes
+
+    lines = [json.loads(line) for line in (built_demo.acts / "registre.lock").read_text(encoding="utf-8").splitlines()]
+    # 12 acts online (all published by 31 October 2025) and the two séances, each with its liste online.
+    assert [line["evenement"] for line in lines] == ["scellement"] * 12 + ["seance"] * 2
+    assert [line["seance"] for line in lines[12:]] == ["seance-2025-04-10", "seance-2025-07-03"]
+    assert {line["scelle_le"] for line in lines} == {"2025-12-15"}
+    table = read_published_hashes(built_demo.site)
+    items = [item for found in table.values() for item in found]
+    assert items and all(item["scelle_le"] == "2025-12-15" for item in items), \
+        [i for i in items if i["scelle_le"] != "2025-12-15"]
+    for rel in ("seances/2025-04-10/liste-des-deliberations-2025-04-10.pdf",
+                "seances/2025-04-10/proces-verbal-2025-04-10.pdf",
+                "seances/2025-07-03/liste-des-deliberations-2025-07-03.pdf",
+                "actes/decision-2025-11/decision-2025-11.pdf"):
+        digest = hashlib.sha256((built_demo.site / rel).read_bytes()).hexdigest()
+        assert [(i["fichier"], i["scelle_le"], i["actuel"]) for i in table[digest]] == [(rel, "2025-12-15", True)]
+    assert (built_demo.site / "verifier/registre.lock").read_bytes() == (built_demo.acts / "registre.lock").read_bytes()

@@ -11,7 +11,9 @@ Compares the acts under ``acts/`` with the sealed register
   « en attente » to a date and an accusé de réception, a ``note`` or
   ``donne_acte`` entries added; anything else is an error;
 * what is published but not yet sealed (a new act, a completed
-  transmission) is a warning, so that CI runs ``registre seal``.
+  transmission) is a warning, so that CI runs ``registre seal``;
+* the séances' sealed documents (liste, procès-verbal): see
+  :mod:`registre.checks.seance_integrity`.
 
 When the register has never been sealed (no ``registre.lock`` and none in
 git history) the rule says nothing: sealing starts with the first
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from registre.checks.seance_integrity import rule_seance_integrity
 from registre.domain.dates import format_date
 from registre.domain.diagnostics import Diagnostic, error, warning
 from registre.domain.lifecycle import is_online
@@ -91,6 +94,7 @@ def rule_integrity(register: Register) -> Iterable[Diagnostic]:
                     f"restaurez la version enregistrée (git show {version.commit[:10]}:{shown}) et relancez "
                     "« registre seal ».", "ledger.rewritten")
     yield from _compare(register, ledger, shown)
+    yield from rule_seance_integrity(register, ledger, shown)
 
 
 def _ledger_problems(ledger: Ledger, shown: str) -> Iterable[Diagnostic]:

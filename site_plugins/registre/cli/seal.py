@@ -3,7 +3,11 @@
 The only writer of ``acts/registre.lock`` (see :mod:`registre.seal.ledger`).  It
 appends one ``scellement`` line per act online and not yet sealed, and one
 ``complement`` line per sealed act completed since (transmission received,
-note or donné acte added, new published file).  It never rewrites a line,
+note or donné acte added, new published file).  Then one ``seance`` line per
+séance whose liste des délibérations or procès-verbal is online and not yet
+sealed, and one ``complement`` line per sealed séance with a part newly
+online or a new version of its PDFs (:mod:`registre.seal.seance_ledger`).
+Nothing is sealed before its publication date.  It never rewrites a line,
 and refuses to seal a register that has errors.
 """
 
@@ -11,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Iterable
+from typing import Callable, Iterable
 
 from registre.build.load import load_register
 from registre.checks.integrity import ledger_path
@@ -20,6 +24,7 @@ from registre.domain.diagnostics import format_text, has_errors, summary
 from registre.domain.lifecycle import is_online
 from registre.domain.paths import display_path
 from registre.domain.plurals import counted
+from registre.publish.seance_files import seance_file_records
 from registre.publish.steps import SEALED_FILE_PROVIDERS
 from registre.seal.ledger import (
     FileProvider,
@@ -29,6 +34,8 @@ from registre.seal.ledger import (
     read_ledger,
     seal_payload,
 )
+from registre.seal.seance_ledger import describe, seance_complement, seance_payload
+from registre.seal.seance_ledger import is_online as seance_online
 
 NAME = "seal"
 HELP = "sceller les actes publiés : les inscrire au registre d'intégrité acts/registre.lock (CI)"
@@ -40,10 +47,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_config_argument(parser)
 
 
-def pending_payloads(register, ledger, providers: Iterable[FileProvider] = SEALED_FILE_PROVIDERS
+def pending_payloads(register, ledger, providers: Iterable[FileProvider] = SEALED_FILE_PROVIDERS,
+                     seance_records: Callable[[object], dict] = seance_file_records
                      ) -> tuple[list[dict], list[str]]:
     """(lines to append, French description of each); ``providers``: the files the build publishes
-    with an act beside its annexes and original (its PDF/A)."""
+    with an act beside its annexes and original (its PDF/A); ``seance_records``: register →
+    séance identifier → the files it publishes (PDF/A of the liste and of the PV, signed PV)."""
     sealed_on = register.today.isoformat()
     payloads, described = [], []
     online = sorted((a for a in register.acts if is_online(a, register.today)),
@@ -60,7 +69,31 @@ def pending_payloads(register, ledger, providers: Iterable[FileProvider] = SEALE
             parts += [f"fichier {f.get('publie') or f.get('chemin')}" for f in complement.get("fichiers", [])]
             payloads.append(complement)
             described.append(f"{act.identifier} : complément scellé ({', '.join(parts)})")
+    payloads_seances = seance_payloads(register, ledger, seance_records)
+    payloads += payloads_seances
+    described += [describe(p) for p in payloads_seances]
     return payloads, described
+
+
+def seance_payloads(register, ledger, seance_records: Callable[[object], dict] = seance_file_records) -> list[dict]:
+    """The lines of the séances with a document online: new ones, then complements, by date."""
+    sealed_on = register.today.isoformat()
+    payloads = []
+    records = None
+    for seance in sorted(register.seances, key=lambda s: s.date):
+        if seance.date > register.today:
+            continue
+        sealed = ledger.seances.get(seance.identifier)
+        if sealed is None and not seance_online(seance, register.today):
+            continue
+        if records is None:
+            records = seance_records(register)  # renders the séances' PDFs, once
+        files = records.get(seance.identifier, [])
+        payload = (seance_payload(seance, register.today, sealed_on, files) if sealed is None
+                   else seance_complement(sealed, seance, register.today, sealed_on, files))
+        if payload:
+            payloads.append(payload)
+    return payloads
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,7 +110,13 @@ def run(args: argparse.Namespace) -> int:
     payloads, described = pending_payloads(register, ledger)
     shown = display_path(path)
     if not payloads:
-        print((f"Rien à sceller : l'acte publié est déjà inscrit dans {shown}." if len(ledger.acts) == 1 else f"Rien à sceller : les {len(ledger.acts)} actes publiés sont déjà inscrits dans {shown}."))
+        acts = ("l'acte publié est déjà inscrit" if len(ledger.acts) == 1
+                else f"les {len(ledger.acts)} actes publiés sont déjà inscrits")
+        if ledger.seances:
+            acts = acts.replace(" est déjà inscrit", "").replace(" sont déjà inscrits", "")
+            seances = ("la séance" if len(ledger.seances) == 1 else f"les {len(ledger.seances)} séances")
+            acts += f" et {seances} en ligne sont déjà {'inscrits' if len(ledger.acts) + len(ledger.seances) > 1 else 'inscrit'}"
+        print(f"Rien à sceller : {acts} dans {shown}.")
         return 0
     for line in described:
         print(("à sceller : " if args.dry_run else "") + line)

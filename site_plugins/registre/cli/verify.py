@@ -7,6 +7,8 @@ register ``acts/registre.lock``:
   (``verifier/registre.lock``) is the same register (one is the start of
   the other: a site built before the last seal is behind, not forged);
 * every sealed act has its page;
+* every sealed file of a séance the site serves (PDF/A of the liste and of
+  the procès-verbal, signed procès-verbal) has a sealed SHA-256;
 * every sealed file the site serves (annexes, signed original, PDF of the
   act…) has the sealed SHA-256; an annex or original that differs is an
   error, a regenerated file not sealed yet (the act's PDF after its
@@ -235,8 +237,51 @@ def verify_site(site: Path, ledger: Ledger) -> tuple[list[Diagnostic], int]:
                 diags.append(warning(shown, 1, f"acte {identifier} : cette version du fichier ({latest.role}) "
                                                "n'est pas encore scellée.",
                                      "lancez « registre seal » puis reconstruisez le site.", "verify.unsealed_file"))
+    seance_diags, seance_checked = _seance_files(site, ledger)
+    diags.extend(seance_diags)
+    checked += seance_checked
     diags.extend(_unsealed(site, ledger, sealed_hashes))
     diags.extend(_index(site, ledger))
+    return diags, checked
+
+
+def _seance_files(site: Path, ledger: Ledger) -> tuple[list[Diagnostic], int]:
+    """The sealed files of the séances (PDF/A of the liste and of the PV, signed PV) the site serves."""
+    diags: list[Diagnostic] = []
+    checked = 0
+    for identifier, sealed in ledger.seances.items():
+        by_path: dict[str, list] = {}
+        for record in sealed.files:
+            if record.publie:
+                by_path.setdefault(record.publie, []).append(record)
+        for rel, records in by_path.items():
+            target = site / rel
+            shown = display_path(target)
+            latest = records[-1]
+            if not target.is_file():
+                diags.append(error(shown, 1, f"séance {identifier} : fichier scellé absent du site "
+                                             f"({latest.role}, registre.lock ligne {sealed.line}).",
+                                   "reconstruisez le site (mkdocs build) depuis le registre complet.",
+                                   "verify.file_missing"))
+                continue
+            checked += 1
+            digest = file_sha256(target)
+            if digest == latest.sha256:
+                continue
+            if latest.fixed:
+                diags.append(error(shown, 1, f"séance {identifier} : le fichier publié ne correspond pas au fichier "
+                                             f"scellé ({latest.role}) : SHA-256 {digest} au lieu de "
+                                             f"{latest.sha256}.",
+                                   "reconstruisez le site depuis le registre ; si le fichier publié a été remplacé "
+                                   "sur le serveur, restaurez-le et cherchez qui l'a modifié.",
+                                   "verify.file_changed"))
+            elif any(r.sha256 == digest for r in records):
+                diags.append(warning(shown, 1, f"séance {identifier} : le site publie une version antérieure de "
+                                               "ce fichier.", "reconstruisez le site (mkdocs build).", "verify.stale"))
+            else:
+                diags.append(warning(shown, 1, f"séance {identifier} : cette version du fichier ({latest.role}) "
+                                               "n'est pas encore scellée.",
+                                     "lancez « registre seal » puis reconstruisez le site.", "verify.unsealed_file"))
     return diags, checked
 
 

@@ -56,6 +56,8 @@ from registre.publish.pdf import (
     render_markdown,
 )
 from registre.seal.hashing import file_sha256
+from registre.seal.ledger import FileRecord, Ledger
+from registre.seal.seance_ledger import ROLES
 from registre.site.pages import GeneratedPage
 from registre.site.seance_view import Download, SeanceView, seance_views
 from registre.site.seance_view import seance_pages as site_seance_pages
@@ -277,21 +279,59 @@ def seance_file_years(register: Register) -> set[int]:
     return {view.day.year for view in seance_pdfs_for(register).views if view.liste_online or view.pv_online}
 
 
-def seance_hashes(register: Register) -> dict[int, dict[str, list[dict]]]:
-    """year → SHA-256 → what it is, for every file of the séances, as the verify index lists them."""
+def seance_file_records(register: Register) -> dict[str, list[FileRecord]]:
+    """séance identifier → the records of the files it publishes today, for the sealed register
+    (roles ``liste``, ``pv``, ``pv_original``: :data:`registre.seal.seance_ledger.ROLES`)."""
+    records: dict[str, list[FileRecord]] = {}
+    pdfs = seance_pdfs_for(register)
+    pdfs.prepare(pdfs.views)
+    for view in pdfs.views:
+        if view.seance is None:
+            continue
+        for f in pdfs.files(view):
+            chemin = view.seance.proces_verbal.original if f.kind == "original" else None
+            records.setdefault(view.identifier, []).append(
+                FileRecord(ROLES[f.kind], f.sha256, chemin=chemin, publie=f.site_path))
+    return records
+
+
+ROLE_KINDS = {role: kind for kind, role in ROLES.items()}
+
+
+def seance_hashes(register: Register, ledger: Ledger | None = None,
+                  sealed_on: dict[tuple[str, str], str] | None = None) -> dict[int, dict[str, list[dict]]]:
+    """year → SHA-256 → what it is, for every file of the séances, as the verify index lists them:
+    the files published today, and the earlier versions the sealed register (``ledger``) holds, each
+    with the day it was sealed (``sealed_on``: (séance, SHA-256) → day)."""
     by_year: dict[int, dict[str, list[dict]]] = {}
+    sealed_on = sealed_on or {}
     views = {view.day: view for view in seance_pdfs_for(register).views}
-    for f in seance_files(register):
-        view = views[f.day]
-        nature, label, objet = NATURES[f.kind]
+
+    def add(view: SeanceView, kind: str, site_path: str, sha256: str, current: bool) -> None:
+        nature, label, objet = NATURES[kind]
         item = {"acte": view.identifier, "titre": "Séance du conseil municipal", "date": view.date_text,
-                "objet": objet, "url": view.url, "nature": nature, "libelle": label, "fichier": f.site_path,
-                "actuel": True, "scelle_le": None, "lien": "Voir la page de la séance"}
-        items = by_year.setdefault(f.day.year, {}).setdefault(f.sha256, [])
+                "objet": objet, "url": view.url, "nature": nature, "libelle": label, "fichier": site_path,
+                "actuel": current, "scelle_le": sealed_on.get((view.identifier, sha256)),
+                "lien": "Voir la page de la séance"}
+        items = by_year.setdefault(view.day.year, {}).setdefault(sha256, [])
         if item not in items:
             items.append(item)
+
+    current: dict[str, set[str]] = {}
+    for f in seance_files(register):
+        view = views[f.day]
+        add(view, f.kind, f.site_path, f.sha256, True)
+        current.setdefault(view.identifier, set()).add(f.sha256)
+    by_identifier = {view.identifier: view for view in views.values()}
+    for identifier, sealed in (ledger.seances.items() if ledger is not None else ()):
+        view = by_identifier.get(identifier)
+        if view is None:
+            continue
+        for record in sealed.files:  # earlier versions still verify, as such
+            if record.publie and record.role in ROLE_KINDS and record.sha256 not in current.get(identifier, ()):
+                add(view, ROLE_KINDS[record.role], record.publie, record.sha256, False)
     return by_year
 
 
 __all__ = ["SeanceFile", "SeancePdfs", "seance_pdfs_for", "seance_pages", "seance_files", "write_seance_files",
-           "seance_file_years", "seance_hashes"]
+           "seance_file_years", "seance_hashes", "seance_file_records"]

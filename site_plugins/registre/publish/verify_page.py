@@ -242,7 +242,8 @@ def write_integrity_files(build: BuildContext) -> None:
         if build.builds_year(act.year):
             by_year.setdefault(act.year, []).append(act)
     # The séances' liste and procès-verbal (PDF/A) and signed procès-verbal verify too, under their year.
-    seances = {year: table for year, table in seance_hashes(register).items() if build.builds_year(year)}
+    seances = {year: table for year, table in seance_hashes(register, ledger, sealed_on).items()
+               if build.builds_year(year)}
     for year in seances:
         by_year.setdefault(year, [])
     root = build.site_dir / SHARDS_DIR
