@@ -102,9 +102,12 @@ def test_demo_ships_sealed_and_its_documents_verify(built_demo):
     from registre.publish.verify_page import read_published_hashes
 
     lines = [json.loads(line) for line in (built_demo.acts / "registre.lock").read_text(encoding="utf-8").splitlines()]
-    # 12 acts online (all published by 31 October 2025) and the two séances, each with its liste online.
-    assert [line["evenement"] for line in lines] == ["scellement"] * 12 + ["seance"] * 2
-    assert [line["seance"] for line in lines[12:]] == ["seance-2025-04-10", "seance-2025-07-03"]
+    # 12 acts online (all published by 31 October 2025) and the two séances, each with its liste online;
+    # then a new version of both listes (their wording changed after the first seal: « à afficher à la
+    # mairie »), recorded as complements, as registre seal does in a commune's CI: the ledger only grows.
+    assert [line["evenement"] for line in lines] == ["scellement"] * 12 + ["seance"] * 2 + ["complement"] * 2
+    assert [line["seance"] for line in lines[12:]] == ["seance-2025-04-10", "seance-2025-07-03"] * 2
+    assert [f["role"] for line in lines[14:] for f in line["fichiers"]] == ["liste", "liste"]
     assert {line["scelle_le"] for line in lines} == {"2025-12-15"}
     table = read_published_hashes(built_demo.site)
     items = [item for found in table.values() for item in found]
