@@ -100,7 +100,7 @@ def test_site_folder_that_cannot_be_written_is_a_french_error(built):
 def test_swap_failing_is_a_french_error(built):
     before = snapshot(built.site)
     result = build_with(built, """
-        import errno, registre.old_site as old_site
+        import errno, registre.build.old_site as old_site
         def refuse(*args):
             raise OSError(errno.EROFS, "Read-only file system")
         old_site.os.rename = refuse

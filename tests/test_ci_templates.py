@@ -302,7 +302,10 @@ def test_gitlab_check_job_writes_a_code_quality_report(repo):
     env = gitlab_env(work, origin, branch="correction-arrete")
     clean = gitlab_job("verifier", work, env)
     assert clean.returncode == 0, clean.stdout + clean.stderr
-    assert json.loads((work / "gl-code-quality-report.json").read_text(encoding="utf-8")) == []
+    # The demo's one reminder (its liste of 3 July went online late) is reported as a minor issue.
+    clean_report = json.loads((work / "gl-code-quality-report.json").read_text(encoding="utf-8"))
+    assert [(r["severity"], r["location"]["path"]) for r in clean_report] == [
+        ("minor", "acts/2025/seance-2025-07-03.md")]
     act = work / "acts" / "2025" / "arrete-2025-1.md"
     act.write_text(act.read_text(encoding="utf-8").replace("date: 2025-05-12", "date: 2025-02-30", 1),
                    encoding="utf-8")

@@ -24,7 +24,7 @@ from registre.build.block_cache import BlockCache, key_for
 from registre.build.incremental import BuildRefused, SiteBuild
 from registre.build.template_cache import CheckedBytecodeCache
 from registre.checks.html_policy import sanitize
-from registre.domain.config import OPTIONS
+from registre.domain.config import OPTIONS, RegistreConfig
 from registre.domain.dates import format_date, format_date_long
 from registre.domain.plurals import counted
 from registre.plugin.failure import explain_failure, strict_failure
@@ -73,8 +73,12 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         """``mkdocs serve`` rebuilds when an act, an annex or the sealed register changes."""
-        if self.build is not None and self.build.acts_dir.is_dir():
-            server.watch(str(self.build.acts_dir))
+        if self.build is not None and self.build.settings is not None:
+            acts = self.build.acts_dir
+        else:  # the options not read yet: where they say, or the default
+            acts = _root(config) / str(self.config.get("acts_dir") or RegistreConfig.acts_dir)
+        if acts.is_dir():
+            server.watch(str(acts))
         return server
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
