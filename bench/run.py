@@ -802,7 +802,9 @@ def run_size(n: int, args) -> dict:
                 record["cache_check"] = {"cold_wall_s": cold["wall_s"], "files": len(warm),
                                          "differing": len(differing), "examples": differing[:10],
                                          "differing_outside_pagefind": len(outside), "outside_examples": outside[:10]}
-                print(f"[{n}] à chaud / à froid : {len(differing)} fichier{'s' if len(differing) > 1 else ''} différent{'s' if len(differing) > 1 else ''}", flush=True)
+                print(f"[{n}] à chaud / à froid : {len(differing)} fichier{'s' if len(differing) > 1 else ''} "
+                      f"différent{'s' if len(differing) > 1 else ''}, dont {len(outside)} hors de pagefind/"
+                      + (f" ({', '.join(outside[:5])})" if outside else ""), flush=True)
         finally:
             extra.unlink()
 
