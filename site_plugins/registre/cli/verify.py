@@ -40,7 +40,7 @@ from pathlib import Path
 from registre.build.engine import site_engine
 from registre.build.site_rebuild import RebuildError, compare_sites, rebuild
 from registre.cli.common import add_config_argument, resolve
-from registre.domain.addresses import INDEX_PATH
+from registre.domain.addresses import INDEX_PATH, act_url
 from registre.domain.config import ConfigError, RegistreConfig, clock_today
 from registre.domain.diagnostics import Diagnostic, error, format_text, has_errors, summary, warning
 from registre.domain.paths import display_path
@@ -197,46 +197,18 @@ def verify_site(site: Path, ledger: Ledger) -> tuple[list[Diagnostic], int]:
     checked = 0
     sealed_hashes: dict[str, set[str]] = {}
     for identifier, sealed in ledger.acts.items():
-        page = site / "actes" / identifier / "index.html"
+        page = site / act_url(identifier) / "index.html"
         if not page.is_file():
             diags.append(error(display_path(page), 1,
                                f"l'acte scellé {identifier} (registre.lock ligne {sealed.line}) n'est pas publié "
                                "sur ce site.",
                                "reconstruisez le site depuis le registre complet (mkdocs build) : un acte publié "
                                "doit rester en ligne (L2131-1 CGCT).", "verify.page_missing"))
-        by_path: dict[str, list] = {}
         for record in sealed.files:
-            if record.publie:
-                by_path.setdefault(record.publie, []).append(record)
             sealed_hashes.setdefault(identifier, set()).add(record.sha256)
-        for rel, records in by_path.items():
-            target = site / rel
-            shown = display_path(target)
-            latest = records[-1]
-            if not target.is_file():
-                diags.append(error(shown, 1, f"acte {identifier} : fichier scellé absent du site "
-                                             f"({latest.role}, registre.lock ligne {sealed.line}).",
-                                   "reconstruisez le site (mkdocs build) depuis le registre complet.",
-                                   "verify.file_missing"))
-                continue
-            checked += 1
-            digest = file_sha256(target)
-            if digest == latest.sha256:
-                continue
-            if latest.fixed:
-                diags.append(error(shown, 1, f"acte {identifier} : le fichier publié ne correspond pas au fichier "
-                                             f"scellé ({latest.role}) : SHA-256 {digest} au lieu de "
-                                             f"{latest.sha256}.",
-                                   "reconstruisez le site depuis le registre ; si le fichier publié a été remplacé "
-                                   "sur le serveur, restaurez-le et cherchez qui l'a modifié.",
-                                   "verify.file_changed"))
-            elif any(r.sha256 == digest for r in records):
-                diags.append(warning(shown, 1, f"acte {identifier} : le site publie une version antérieure de ce "
-                                               "fichier.", "reconstruisez le site (mkdocs build).", "verify.stale"))
-            else:
-                diags.append(warning(shown, 1, f"acte {identifier} : cette version du fichier ({latest.role}) "
-                                               "n'est pas encore scellée.",
-                                     "lancez « registre seal » puis reconstruisez le site.", "verify.unsealed_file"))
+        found, count = _sealed_files(site, f"acte {identifier}", sealed.line, sealed.files)
+        diags.extend(found)
+        checked += count
     seance_diags, seance_checked = _seance_files(site, ledger)
     diags.extend(seance_diags)
     checked += seance_checked
@@ -250,38 +222,49 @@ def _seance_files(site: Path, ledger: Ledger) -> tuple[list[Diagnostic], int]:
     diags: list[Diagnostic] = []
     checked = 0
     for identifier, sealed in ledger.seances.items():
-        by_path: dict[str, list] = {}
-        for record in sealed.files:
-            if record.publie:
-                by_path.setdefault(record.publie, []).append(record)
-        for rel, records in by_path.items():
-            target = site / rel
-            shown = display_path(target)
-            latest = records[-1]
-            if not target.is_file():
-                diags.append(error(shown, 1, f"séance {identifier} : fichier scellé absent du site "
-                                             f"({latest.role}, registre.lock ligne {sealed.line}).",
-                                   "reconstruisez le site (mkdocs build) depuis le registre complet.",
-                                   "verify.file_missing"))
-                continue
-            checked += 1
-            digest = file_sha256(target)
-            if digest == latest.sha256:
-                continue
-            if latest.fixed:
-                diags.append(error(shown, 1, f"séance {identifier} : le fichier publié ne correspond pas au fichier "
-                                             f"scellé ({latest.role}) : SHA-256 {digest} au lieu de "
-                                             f"{latest.sha256}.",
-                                   "reconstruisez le site depuis le registre ; si le fichier publié a été remplacé "
-                                   "sur le serveur, restaurez-le et cherchez qui l'a modifié.",
-                                   "verify.file_changed"))
-            elif any(r.sha256 == digest for r in records):
-                diags.append(warning(shown, 1, f"séance {identifier} : le site publie une version antérieure de "
-                                               "ce fichier.", "reconstruisez le site (mkdocs build).", "verify.stale"))
-            else:
-                diags.append(warning(shown, 1, f"séance {identifier} : cette version du fichier ({latest.role}) "
-                                               "n'est pas encore scellée.",
-                                     "lancez « registre seal » puis reconstruisez le site.", "verify.unsealed_file"))
+        found, count = _sealed_files(site, f"séance {identifier}", sealed.line, sealed.files)
+        diags.extend(found)
+        checked += count
+    return diags, checked
+
+
+def _sealed_files(site: Path, what: str, line: int, files) -> tuple[list[Diagnostic], int]:
+    """Each file sealed for ``what`` (« acte … », « séance … ») as the site serves it: present, and the
+    latest sealed version (an earlier one: stale; another one: not sealed yet; a fixed file changed: error)."""
+    diags: list[Diagnostic] = []
+    checked = 0
+    by_path: dict[str, list] = {}
+    for record in files:
+        if record.publie:
+            by_path.setdefault(record.publie, []).append(record)
+    for rel, records in by_path.items():
+        target = site / rel
+        shown = display_path(target)
+        latest = records[-1]
+        if not target.is_file():
+            diags.append(error(shown, 1, f"{what} : fichier scellé absent du site "
+                                         f"({latest.role}, registre.lock ligne {line}).",
+                               "reconstruisez le site (mkdocs build) depuis le registre complet.",
+                               "verify.file_missing"))
+            continue
+        checked += 1
+        digest = file_sha256(target)
+        if digest == latest.sha256:
+            continue
+        if latest.fixed:
+            diags.append(error(shown, 1, f"{what} : le fichier publié ne correspond pas au fichier "
+                                         f"scellé ({latest.role}) : SHA-256 {digest} au lieu de "
+                                         f"{latest.sha256}.",
+                               "reconstruisez le site depuis le registre ; si le fichier publié a été remplacé "
+                               "sur le serveur, restaurez-le et cherchez qui l'a modifié.",
+                               "verify.file_changed"))
+        elif any(r.sha256 == digest for r in records):
+            diags.append(warning(shown, 1, f"{what} : le site publie une version antérieure de ce "
+                                           "fichier.", "reconstruisez le site (mkdocs build).", "verify.stale"))
+        else:
+            diags.append(warning(shown, 1, f"{what} : cette version du fichier ({latest.role}) "
+                                           "n'est pas encore scellée.",
+                                 "lancez « registre seal » puis reconstruisez le site.", "verify.unsealed_file"))
     return diags, checked
 
 

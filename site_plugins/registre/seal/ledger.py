@@ -258,8 +258,26 @@ class Entry:
         return value if isinstance(value, str) else "?"
 
 
+class _SealedFiles:
+    """What a sealed act and a sealed séance share: their first line, their files version after version."""
+
+    entry: Entry
+    files: list[FileRecord]
+
+    @property
+    def line(self) -> int:
+        return self.entry.line
+
+    def latest_files(self) -> dict[tuple[str, str | None, str | None], FileRecord]:
+        """The last record for each (role, chemin, publie)."""
+        result = {}
+        for record in self.files:
+            result[(record.role, record.chemin, record.publie)] = record
+        return result
+
+
 @dataclass
-class SealedAct:
+class SealedAct(_SealedFiles):
     """One act as the ledger knows it: its sealing line folded with its complements."""
 
     identifier: str
@@ -274,23 +292,12 @@ class SealedAct:
     suivi: dict = field(default_factory=dict)
     complements: list[Entry] = field(default_factory=list)
 
-    @property
-    def line(self) -> int:
-        return self.entry.line
-
-    def latest_files(self) -> dict[tuple[str, str | None, str | None], FileRecord]:
-        """The last record for each (role, chemin, publie)."""
-        result = {}
-        for record in self.files:
-            result[(record.role, record.chemin, record.publie)] = record
-        return result
-
     def known_hashes(self) -> set[str]:
         return {r.sha256 for r in self.files}
 
 
 @dataclass
-class SealedSeance:
+class SealedSeance(_SealedFiles):
     """One séance as the ledger knows it: its ``seance`` line folded with its complements."""
 
     identifier: str  # seance-AAAA-MM-JJ
@@ -302,16 +309,6 @@ class SealedSeance:
     proces_verbal: dict | None = None  # {"arrete_le", "publication", "texte", "original"}
     files: list[FileRecord] = field(default_factory=list)
     complements: list[Entry] = field(default_factory=list)
-
-    @property
-    def line(self) -> int:
-        return self.entry.line
-
-    def latest_files(self) -> dict[tuple[str, str | None, str | None], FileRecord]:
-        result = {}
-        for record in self.files:
-            result[(record.role, record.chemin, record.publie)] = record
-        return result
 
     def sealed_when(self, part: str) -> tuple[str, int]:
         """(day, ledger line) the part (« liste », « proces_verbal ») was sealed."""
