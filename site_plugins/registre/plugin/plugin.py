@@ -73,10 +73,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         """``mkdocs serve`` rebuilds when an act, an annex or the sealed register changes."""
-        if self.build is not None and self.build.settings is not None:
-            acts = self.build.acts_dir
-        else:  # the options not read yet: where they say, or the default
-            acts = _root(config) / str(self.config.get("acts_dir") or RegistreConfig.acts_dir)
+        # From this config's options (MkDocs may hand a plugin instance of an earlier config to a new one).
+        acts = _root(config) / str(self.config.get("acts_dir") or RegistreConfig.acts_dir)
         if acts.is_dir():
             server.watch(str(acts))
         return server
