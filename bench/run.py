@@ -638,9 +638,11 @@ def _short(filename: str) -> str:
     return filename
 
 
-def profile_build(n: int, *, warm: bool = False) -> dict:
-    """cProfile of ``mkdocs build``; ``warm`` keeps .cache/ (PDFs and other cached outputs are reused)."""
+def profile_build(n: int, *, warm: bool = False, pdf: bool = True) -> dict:
+    """cProfile of ``mkdocs build``; ``warm`` keeps .cache/ (PDFs and other cached outputs are reused);
+    ``pdf=False`` profiles the register built with ``pdf: false`` (``--sans-pdf``)."""
     project = ensure_register(n)
+    set_pdf_option(project, pdf)
     if warm:
         shutil.rmtree(project / "site", ignore_errors=True)
         if not (project / ".cache").exists():
@@ -1175,7 +1177,7 @@ def main(argv: list[str] | None = None) -> int:
             save_results(results)
         return 0
     if args.profile:
-        analysis = profile_build(max(sizes), warm=args.warm)
+        analysis = profile_build(max(sizes), warm=args.warm, pdf=not args.sans_pdf)
         if not args.no_write:
             results["profile"] = analysis
             save_results(results)
