@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
 
 from registre.build.fingerprint import build_digest
@@ -29,13 +30,15 @@ from registre.build.load import load_register
 from registre.build.old_site import BuildLock, BuildLocked, acquire_lock, discard, prepare_staging, swap_in
 from registre.build.page_cache import PageCache, act_page_key, generated_page_key
 from registre.build.publisher import Publisher
+from registre.build.render_share import ShareError, blocks, worker_count
 from registre.domain.config import ConfigError, RegistreConfig, from_mapping, normalise_site_url
 from registre.domain.diagnostics import sort_key, summary
 from registre.domain.paths import cache_root
+from registre.domain.plurals import counted
 from registre.domain.register import Register
 from registre.publish.context import BuildContext
 from registre.publish.pdf import ActPdfs, pdfs_for
-from registre.publish.search import SearchIndexer, indexer_for
+from registre.publish.search import SearchIndexer, indexer_for, search_order
 from registre.publish.steps import PAGE_PROVIDERS, run_steps
 from registre.site.pages import GeneratedPage, PageKind, site_pages, static_files
 
@@ -81,6 +84,10 @@ class SiteBuild:
         self.pdfs: ActPdfs | None = None
         self.site_url = ""
         self.lock: BuildLock | None = None
+        self.elsewhere: list[str] = []  # act pages other processes have written (render_share)
+        self.warned_pages: set[str] = set()  # pages whose rendering logged a warning: never kept
+        self.warned_after = False  # a warning after the pages were written: this build keeps none
+        self._elsewhere_lock = threading.Lock()
         self.site_dir: Path | None = None  # where the build goes once complete
         self.staging: Path | None = None  # where it is written meanwhile
 
@@ -155,6 +162,7 @@ class SiteBuild:
         register = self.register
         assert register is not None
         self.pages, self.page_keys, self.kept_pages = {}, {}, {}
+        self.elsewhere, self.warned_pages, self.warned_after = [], set(), False
         self.published_kept, self.published_files, self.act_files = False, {}, None
         since = None
         if self.command == "serve" and register.config.serve_years > 0:
@@ -201,6 +209,36 @@ class SiteBuild:
                           len(self.kept_pages) - acts, len(self.page_keys) - built)
         return to_render
 
+    def share_out(self, pages: list[GeneratedPage]) -> tuple[list[GeneratedPage], list[list[GeneratedPage]]]:
+        """(pages the engine renders here, the act pages of each extra process: :mod:`render_share`)."""
+        acts = [g for g in pages if g.kind is PageKind.ACT]
+        try:
+            workers = worker_count(len(acts)) if self.command == "build" else 0
+        except ShareError as exc:
+            raise BuildRefused(str(exc)) from None
+        if workers <= 0 or not acts:
+            return pages, []
+        acts.sort(key=lambda g: search_order(g.data["act"].act))  # the order the search index's parts fill
+        *shares, mine = blocks(acts, workers + 1)
+        others = {g.src_uri for share in shares for g in share}
+        self.log.info("registre : pages d'actes : %s ici, %d par %s.", counted(len(mine), "rendue"), len(others),
+                      "un autre processus" if workers == 1 else f"{workers} autres processus")
+        # Here too in that order, before the other pages: the parts fill while MkDocs writes.
+        return mine + [g for g in pages if g.kind is not PageKind.ACT], shares
+
+    def written_elsewhere(self, src_uri: str, digest: str | None) -> None:
+        """Another process has written the act page ``src_uri`` and kept it in the page cache under
+        ``digest`` (:meth:`kept_digest`; None: not kept) (any thread)."""
+        key = self.page_keys.get(src_uri)
+        if key is not None and digest is not None and self.page_cache is not None:
+            self.page_cache.adopt(key, digest)
+        with self._elsewhere_lock:
+            self.elsewhere.append(src_uri)
+            indexer = self.indexer
+        generated = self.pages.get(src_uri)
+        if indexer is not None and generated is not None and generated.kind is PageKind.ACT:
+            indexer.written(generated.data["act"].identifier)
+
     def static_files(self) -> list[tuple[str, Path]]:
         """(site path, file) of the files published as they are (annex PDFs, signed originals)."""
         assert self.register is not None
@@ -216,7 +254,13 @@ class SiteBuild:
             self.act_files = {path: None for path in engine_files
                               if path.startswith("actes/") and not path.endswith(".html")}
         # Pagefind indexes each part of the search index as soon as its act pages are written.
-        self.indexer = indexer_for(self.context(site_dir))
+        indexer = indexer_for(self.context(site_dir))
+        with self._elsewhere_lock:
+            self.indexer, written = indexer, list(self.elsewhere)
+        for src_uri in written:  # by other processes before the indexer existed
+            generated = self.pages.get(src_uri)
+            if generated is not None and generated.kind is PageKind.ACT:
+                indexer.written(generated.data["act"].identifier)
         self._publish_kept(site_dir)
 
     def context(self, site_dir: Path) -> BuildContext:
@@ -268,11 +312,28 @@ class SiteBuild:
         """The engine has written the generated page ``src_uri`` at ``dest``: keep it for the next
         build, and tell the search indexer if it is an act's."""
         key = self.page_keys.get(src_uri)
-        if key is not None and self.page_cache is not None and dest.is_file():
+        if key is not None and self.page_cache is not None and src_uri not in self.warned_pages and dest.is_file():
             self.page_cache.keep(key, dest)
         generated = self.pages.get(src_uri)
         if generated is not None and generated.kind is PageKind.ACT and self.indexer is not None:
             self.indexer.written(generated.data["act"].act.identifier)
+
+    def warned(self, src_uri: str | None) -> None:
+        """The engine logged a warning while rendering ``src_uri`` (None: no page was being rendered).
+
+        Such a page is not kept: the next build renders it again and logs the warning again, so that
+        ``--strict`` refuses it again, as a build without cache would.  A warning no page can be named
+        for (after the pages were written, as MkDocs' check of anchors) drops every page this build
+        rendered from the page cache."""
+        if src_uri is None:
+            self.warned_after = True
+        else:
+            self.warned_pages.add(src_uri)
+
+    def kept_digest(self, src_uri: str) -> str | None:
+        """The digest under which the page cache keeps the page just written for ``src_uri``."""
+        key = self.page_keys.get(src_uri)
+        return self.page_cache.digest(key) if key is not None and self.page_cache is not None else None
 
     # -- 5. the end ------------------------------------------------------------
     def finish(self, site_dir: Path, *, swap: bool) -> None:
@@ -283,7 +344,10 @@ class SiteBuild:
         finally:
             self._kept_published()
         if self.page_cache is not None and self.years is None and self.command == "build":
-            self.page_cache.prune({key for _, key, _ in self.kept_pages.values()} | set(self.page_keys.values()))
+            used = {key for _, key, _ in self.kept_pages.values()}
+            if not self.warned_after:
+                used |= {key for uri, key in self.page_keys.items() if uri not in self.warned_pages}
+            self.page_cache.prune(used)
         if self.staging is not None and swap:
             staging, self.staging = self.staging, None
             assert self.site_dir is not None

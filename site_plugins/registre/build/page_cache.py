@@ -147,6 +147,15 @@ class PageCache:
     def _path(self, key: str, digest: str) -> Path:
         return self.root / key[:2] / f"{key}-{digest}.html"
 
+    def digest(self, key: str) -> str | None:
+        """The digest in the name of the kept page of ``key``, if kept."""
+        return self._known.get(key)
+
+    def adopt(self, key: str, digest: str) -> None:
+        """Another process kept the page of ``key`` under this digest (it checked the bytes it wrote)."""
+        self._known[key] = digest
+        self._checked[key] = True
+
     def path(self, key: str) -> Path | None:
         digest = self._known.get(key)
         return None if digest is None else self._path(key, digest)

@@ -22,12 +22,15 @@ from mkdocs.structure.pages import Page
 
 from registre.build.block_cache import BlockCache, key_for
 from registre.build.incremental import BuildRefused, SiteBuild
+from registre.build.render_share import fork_available
 from registre.build.template_cache import CheckedBytecodeCache
 from registre.checks.html_policy import sanitize
 from registre.domain.config import OPTIONS, RegistreConfig
 from registre.domain.dates import format_date, format_date_long
 from registre.domain.plurals import counted
 from registre.plugin.failure import explain_failure, strict_failure
+from registre.plugin.page_warnings import PageWarnings
+from registre.plugin.render_workers import RenderWorkers
 from registre.publish.csp import policy as csp_policy
 from registre.publish.search import search_fields
 from registre.resources import TEMPLATES
@@ -53,6 +56,10 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.command, self.dirty = "build", False
         self.view: SiteView | None = None
         self.last_page: Page | None = None  # generated page rendered last, written by MkDocs after its hooks
+        self.shares: list[list] = []  # act pages other processes render (registre.build.render_share)
+        self.workers: RenderWorkers | None = None
+        self.in_worker = False  # this is one of those processes
+        self.page_warnings: PageWarnings | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -81,14 +88,51 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.build is not None and self.build.register is not None
-        self.last_page = None
+        self.last_page, self.workers = None, None
         self.view = SiteView(self.build.register)
-        for generated in self.build.plan(Path(config.config_file_path), Path(config.docs_dir), Path(config.site_dir)):
+        pages = self.build.plan(Path(config.config_file_path), Path(config.docs_dir), Path(config.site_dir))
+        try:
+            pages, self.shares = self.build.share_out(pages)
+        except BuildRefused as exc:
+            raise PluginError(str(exc)) from None
+        for generated in pages:
             files.append(File.generated(config, generated.src_uri, content=generated.markdown(),
                                         inclusion=InclusionLevel.NOT_IN_NAV))
         for src_uri, abs_path in self.build.static_files():
             files.append(File.generated(config, src_uri, abs_src_path=str(abs_path)))
         return files
+
+    @event_priority(-100)  # last: the navigation is final
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        assert self.build is not None and not self.in_worker
+        self._stop_page_warnings()
+        self.page_warnings = PageWarnings(config, self.build).install()
+        if self.shares:
+            shares, self.shares = self.shares, []
+            if fork_available():
+                self.workers = RenderWorkers(self.build.written_elsewhere)
+                self.workers.start(config, files, nav, shares, self)
+            else:  # a thread started since on_files: forking is no longer safe, the pages are rendered here
+                log.info("registre : pages d'actes : finalement toutes rendues ici (un fil d'exécution a démarré).")
+                for share in shares:
+                    for generated in share:
+                        files.append(File.generated(config, generated.src_uri, content=generated.markdown(),
+                                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        # MkDocs has emptied site/ and the files are final: kept pages go in, and the search index
+        # starts on the parts other processes write, while MkDocs reads and renders the others.
+        self.build.start_publishing(Path(config.site_dir), [file.dest_uri for file in files
+                                                            if file.inclusion.is_included()])
+        return nav
+
+    def enter_worker(self) -> None:
+        """In a process forked by RenderWorkers: render pages, publish nothing else."""
+        self.in_worker, self.workers, self.shares, self.last_page = True, None, [], None
+
+    def page_done(self, src_uri: str) -> str | None:
+        """(In a render process) the page just rendered is written: the digest it is kept under."""
+        self._written()
+        assert self.build is not None
+        return self.build.kept_digest(src_uri)
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         assert self.build is not None and self.build.pdfs is not None
@@ -100,9 +144,6 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         folder = self.build.cache_dir / "jinja"
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = CheckedBytecodeCache(str(folder))
-        # MkDocs has emptied site/: kept pages go in while it renders the others.
-        self.build.start_publishing(Path(config.site_dir), [file.dest_uri for file in files
-                                                            if file.inclusion.is_included()])
         return env
 
     @event_priority(-100)  # last: whatever another plugin or extension produced is sanitised too
@@ -145,6 +186,12 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.build is not None
         self._written()
+        self._stop_page_warnings()
+        if self.workers is not None:
+            self.workers, workers = None, self.workers
+            errors = workers.wait()  # their warnings are logged by now: --strict counts them
+            if errors:
+                raise PluginError(" ".join(dict.fromkeys(errors)))
         swap = not strict_failure(config)
         try:
             self.build.finish(Path(config.site_dir), swap=swap)
@@ -153,7 +200,16 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         if swap and self.build.site_dir is not None:
             config.site_dir = str(self.build.site_dir)
 
+    def _stop_page_warnings(self) -> None:
+        if self.page_warnings is not None:
+            self.page_warnings, handler = None, self.page_warnings
+            handler.remove()
+
     def on_build_error(self, *, error: Exception) -> None:
+        self._stop_page_warnings()
+        if self.workers is not None:
+            self.workers, workers = None, self.workers
+            workers.stop()
         kept = self.build.abandon() if self.build is not None else False
         explain_failure(error, kept=kept)
 

@@ -127,6 +127,11 @@ class SearchPart:
         return f"{BUNDLE_DIR}/{self.name}/"
 
 
+def search_order(act) -> tuple:
+    """Order of the acts in the search index's parts (year, then date)."""
+    return (act.year, act.date, act.type.value, act.numero, act.identifier)
+
+
 def search_parts(register: Register) -> list[SearchPart]:
     """The parts of the search index, year by year, in date order.
 
@@ -144,7 +149,7 @@ def search_parts(register: Register) -> list[SearchPart]:
         by_year.setdefault(act.year, []).append(act)
     parts = []
     for year in sorted(by_year):
-        acts = sorted(by_year[year], key=lambda a: (a.date, a.type.value, a.numero, a.identifier))
+        acts = sorted(by_year[year], key=search_order)
         groups: list[list] = []
         if len(acts) <= size:
             groups.append(acts)
