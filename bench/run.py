@@ -16,8 +16,9 @@ bench/out/n<N>/), then measures in one run:
   which builds the register with ``pdf: false``);
 * the full build of the site and its search index (``mkdocs build`` after
   deleting site/ and .cache/, the PDF store excepted): wall time and peak
-  memory of the whole process tree (sampled sum of the RSS of mkdocs and its
-  children, and the largest single process from ``/usr/bin/time``);
+  memory of the whole process tree (sampled sum of the PSS of mkdocs and its
+  children: the processes it forks share its memory; and the largest single
+  process's RSS from ``/usr/bin/time``);
 * the output: total size, files, size of each act page's HTML (max and mean);
 * search: the bytes of the Pagefind files one query loads in a real browser
   (Chromium via Playwright), once the site has a Pagefind index; "n/a" before;
@@ -86,9 +87,10 @@ TARGETS = {
 # ---------------------------------------------------------------------------
 
 class TreeSampler(threading.Thread):
-    """Peak of the summed RSS of a process and all its descendants, sampled."""
+    """Peak of the summed PSS of a process and all its descendants, sampled (reading a large
+    process's PSS costs a few milliseconds of the kernel's time: four samples a second)."""
 
-    def __init__(self, pid: int, interval: float = 0.1):
+    def __init__(self, pid: int, interval: float = 0.25):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak = 0
@@ -120,8 +122,7 @@ class TreeSampler(threading.Thread):
         while todo:
             pid = todo.pop()
             try:
-                with open(f"/proc/{pid}/statm", "rb") as handle:
-                    rss = int(handle.read().split()[1]) * self.page
+                rss = self.memory(pid)
                 with open(f"/proc/{pid}/cmdline", "rb") as handle:
                     argv = handle.read().split(b"\0")
                 total += rss
@@ -133,6 +134,19 @@ class TreeSampler(threading.Thread):
                 pass
             todo.extend(children.get(pid, ()))
         return total, count
+
+    def memory(self, pid: int) -> int:
+        """PSS of ``pid`` (a page shared by k processes counts 1/k in each: the build's processes
+        forked to render pages share the parent's memory), or its RSS where PSS is not readable."""
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"Pss:"):
+                        return int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * self.page
 
     @staticmethod
     def command_name(argv: list[bytes]) -> str:
@@ -975,8 +989,8 @@ def render_markdown(results: dict) -> str:
         "réel, processus fils compris : pages, exports, index de recherche Pagefind, publication des PDF.",
         "- *× borne, PDF compris* : (PDF à froid + construction) / borne, quand tous les PDF ont été rendus "
         "dans la même exécution.",
-        "- *Pic mémoire* : maximum de la somme des RSS de mkdocs et de ses processus fils (échantillonnée toutes "
-        "les 0,1 s) ou du plus gros processus (`/usr/bin/time`), le plus grand des deux.",
+        "- *Pic mémoire* : maximum de la somme des PSS (mémoire proportionnelle : une page partagée par k processus compte pour 1/k dans chacun ; RSS là où le PSS n'est pas lisible) de mkdocs et de ses processus fils (échantillonnée toutes "
+        "les 0,25 s) ou du RSS du plus gros processus (`/usr/bin/time`), le plus grand des deux.",
         "- *Borne inférieure* : un seul processus Python qui lit l'en-tête de chaque acte avec le lecteur du "
         "projet (`registre.frontmatter` + `registre.schema`) et rend son Markdown avec python-markdown et les "
         "extensions de mkdocs.yml (temps réel, démarrage de Python compris, comme la construction).",

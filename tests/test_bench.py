@@ -224,6 +224,19 @@ def test_tree_sampler_sums_children(tmp_path):
     assert result["largest_process_rss"] < result["tree_peak_rss"]
 
 
+def test_tree_sampler_counts_memory_shared_by_a_fork_once(tmp_path):
+    """A forked process shares its parent's pages (the build's render processes): summed RSS would
+    count them twice, summed PSS once."""
+    script = ("import os, time\n"
+              "x = bytearray(os.urandom(1)) * (200 * 2**20)\n"
+              "pid = os.fork()\n"
+              "time.sleep(2)\n"
+              "os._exit(0) if pid == 0 else os.waitpid(pid, 0)\n")
+    result = run.measure([sys.executable, "-c", script], tmp_path, label="test-sampler-fork")
+    assert result["processes_at_peak"] >= 3  # time, python and its fork
+    assert 200 * 2**20 <= result["tree_peak_rss"] < 300 * 2**20
+
+
 def test_site_stats_and_results_table(tmp_path):
     site = tmp_path / "site"
     for ident, size in (("arrete-2025-1", 1000), ("arrete-2025-2", 3000)):

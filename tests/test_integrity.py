@@ -437,7 +437,7 @@ def test_verify_built_site(sealed):
     assert ": erreur:" not in ok.stdout
     # The generated PDFs are sealed too: nothing published is left unsealed.
     assert "0 erreur, 0 avertissement" in ok.stdout + ok.stderr
-    assert re.search(r"12 actes scellés, [1-9]\d* fichiers vérifiés", ok.stdout + ok.stderr)
+    assert re.search(r"12 actes scellés, 2 séances scellées, [1-9]\d* fichiers vérifiés", ok.stdout + ok.stderr)
 
 
 @pytest.mark.parametrize("case", ["annexe-remplacee", "page-supprimee", "registre-publie-modifie",

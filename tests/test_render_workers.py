@@ -116,7 +116,7 @@ def test_a_render_process_that_dies_is_reported(tmp_path):
     errors = workers.wait()
     assert written == []
     assert len(errors) == 1
-    assert "s'est arrêté avant la fin (code 3, 0 pages sur 2)" in errors[0]
+    assert "s'est arrêté avant la fin (code 3, 0 page sur 2)" in errors[0]
     assert "REGISTRE_RENDER_WORKERS=0" in errors[0]
 
 
@@ -177,3 +177,89 @@ def test_a_page_rendered_with_a_warning_is_not_kept(tmp_path):
     assert_ok(result)
     assert "pages d'actes : 11 reprises du cache, 1 à construire" in result.stderr
     assert "plan-inexistant.md" in result.stderr
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_links_between_acts_resolve_whoever_renders_them(tmp_path):
+    """A relative link to another act's page, or from a Markdown annex to its act, gives the
+    page's address and no warning: in one process, with other processes, and when the page
+    linked to is kept from an earlier build."""
+    sites = {}
+    for name, workers in (("seul", "0"), ("partage", "3")):
+        proj = copy_demo(tmp_path / name)
+        _append(proj.acts / "2025" / "decision-2025-11.md",
+                "\nVoir [la délibération 1](../deliberation-2025-1/index.md).\n")
+        _append(proj.acts / "2025" / "decision-2025-11-convention-ent-ecole.md",
+                "\nRetour à [la décision](../../index.md).\n")
+        result = build(proj, workers, "--strict")
+        assert_ok(result)
+        assert "not found among documentation files" not in result.stderr
+        assert 'href="../deliberation-2025-1/"' in proj.page("actes/decision-2025-11")
+        sites[name] = digests(proj.site)
+    assert sites["partage"] == sites["seul"]
+    # Warm: only the edited act is rendered, the act it links to is kept.
+    proj = copy_demo(tmp_path / "chaud")
+    assert_ok(build(proj, "0"))
+    _append(proj.acts / "2025" / "decision-2025-11.md",
+            "\nVoir [la délibération 1](../deliberation-2025-1/index.md).\n")
+    _append(proj.acts / "2025" / "decision-2025-11-convention-ent-ecole.md",
+            "\nRetour à [la décision](../../index.md).\n")
+    result = build(proj, "0", "--strict")
+    assert_ok(result)
+    assert "pages d'actes : 11 reprises du cache, 1 à construire" in result.stderr
+    assert digests(proj.site) == sites["seul"]
+
+
+def test_anchor_checks_and_navigation_warnings_with_render_workers(tmp_path):
+    proj = copy_demo(tmp_path / "demo")
+    with (proj.root / "mkdocs.yml").open("a", encoding="utf-8") as handle:
+        handle.write("\nvalidation:\n  anchors: warn\n")
+    _append(proj.acts / "2025" / "deliberation-2025-1.md", "\nVoir [plus bas](#nexiste-pas).\n")
+    for workers in ("0", "3"):
+        result = build(proj, workers, "--strict")
+        assert result.returncode != 0, workers
+        assert "there is no such anchor on this page" in result.stderr, workers
+    # A warning of a page of the navigation: logged once, not once per process.
+    proj = copy_demo(tmp_path / "nav")
+    _append(proj.root / "docs" / "integrite.md", "\nVoir [absent](absent.md).\n")
+    result = build(proj, "3")
+    assert_ok(result)
+    assert "autres processus" in result.stderr
+    assert result.stderr.count("contains a link 'absent.md'") == 1
+
+
+def test_a_warning_after_the_pages_keeps_no_page_with_annees(tmp_path):
+    """MkDocs checks anchors once every page is written: such a warning names no page being
+    rendered, so no page of that build is kept, even in a build of some years (annees)."""
+    proj = copy_demo(tmp_path / "demo")
+    text = (proj.root / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("  - registre:\n", "  - registre:\n      annees: [2025]\n", 1)
+    (proj.root / "mkdocs.yml").write_text(text + "\nvalidation:\n  anchors: warn\n", encoding="utf-8")
+    _append(proj.root / "docs" / "integrite.md", "\nVoir [la démo](index.md#nexiste-pas).\n")
+    for attempt in range(2):
+        result = build(proj, "0", "--strict")
+        assert result.returncode != 0, attempt
+        assert "nexiste-pas" in result.stderr, attempt
+    assert "pages d'actes : 12 reprises du cache" not in result.stderr
+    assert "pages d'actes :" not in result.stderr  # none kept: all rendered, nothing said of the cache
+
+
+def test_properdocs_with_render_workers_counts_their_warnings(tmp_path):
+    import importlib.util
+    import subprocess
+
+    from conftest import _env
+    assert importlib.util.find_spec("properdocs") is not None, "ProperDocs : pip install -r requirements.lock"
+    proj = copy_demo(tmp_path / "demo")
+    _append(proj.acts / "2025" / "arrete-2025-1.md", "\nVoir [absent](../absent/index.md).\n")
+    env = _env() | {"REGISTRE_RENDER_WORKERS": "3"}
+    for attempt in range(2):
+        result = subprocess.run([sys.executable, "-m", "properdocs", "build", "--clean", "--strict",
+                                 "--config-file", "mkdocs.yml"], cwd=proj.root, capture_output=True, text=True,
+                                env=env)
+        assert "autres processus" in result.stderr or attempt == 1
+        assert result.returncode != 0, (attempt, result.stderr[-2000:])
+        assert "absent/index.md" in result.stderr

@@ -239,6 +239,10 @@ class SiteBuild:
         if indexer is not None and generated is not None and generated.kind is PageKind.ACT:
             indexer.written(generated.data["act"].identifier)
 
+    def kept_src_uris(self) -> list[str]:
+        """The generated pages this build publishes as kept from an earlier one."""
+        return list(self.kept_pages)
+
     def static_files(self) -> list[tuple[str, Path]]:
         """(site path, file) of the files published as they are (annex PDFs, signed originals)."""
         assert self.register is not None
@@ -343,6 +347,8 @@ class SiteBuild:
             run_steps(self.context(site_dir))  # steps reading the site wait for the publisher
         finally:
             self._kept_published()
+        if self.page_cache is not None and self.warned_after:  # see warned()
+            self.page_cache.forget(self.page_keys.values())
         if self.page_cache is not None and self.years is None and self.command == "build":
             used = {key for _, key, _ in self.kept_pages.values()}
             if not self.warned_after:

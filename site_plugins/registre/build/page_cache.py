@@ -156,6 +156,14 @@ class PageCache:
         self._known[key] = digest
         self._checked[key] = True
 
+    def forget(self, keys) -> None:
+        """Delete the kept pages of ``keys`` (rendered by a build that logged a warning)."""
+        for key in keys:
+            digest = self._known.pop(key, None)
+            if digest is not None:
+                self._path(key, digest).unlink(missing_ok=True)
+            self._checked.pop(key, None)
+
     def path(self, key: str) -> Path | None:
         digest = self._known.get(key)
         return None if digest is None else self._path(key, digest)

@@ -380,6 +380,9 @@ def run(args: argparse.Namespace) -> int:
         checked = max(checked, count)
     if diags:
         print(format_text(diags))
-    print(f"{counted(len(ledger.acts), 'acte scellé')}, {counted(checked, 'fichier vérifié')} dans {site} : {summary(diags)}.",
+    sealed = counted(len(ledger.acts), "acte scellé")
+    if ledger.seances:
+        sealed += f", {counted(len(ledger.seances), 'séance scellée')}"
+    print(f"{sealed}, {counted(checked, 'fichier vérifié')} dans {site} : {summary(diags)}.",
           file=sys.stderr if diags else sys.stdout)
     return 1 if has_errors(diags) else 0

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 
+import mkdocs  # under ProperDocs, its own module: « properdocs »
+
 from registre.build.incremental import SiteBuild
 
 FROM_WORKER = "registre_worker"  # set on the records a render process sends: it has named their page itself
 
 
 class PageWarnings(logging.Handler):
-    """On the « mkdocs » logger from the navigation to the end of the pages."""
+    """On the engine's logger (« mkdocs » or « properdocs ») and « mkdocs » (this plugin's logger is
+    « mkdocs.plugins.registre »), from the navigation to the end of the pages."""
 
     def __init__(self, config, build: SiteBuild) -> None:
         super().__init__(logging.WARNING)
@@ -28,9 +31,15 @@ class PageWarnings(logging.Handler):
         file = getattr(page, "file", None)
         self.build.warned(getattr(file, "src_uri", None))
 
+    @staticmethod
+    def loggers() -> list[logging.Logger]:
+        return list({logging.getLogger(name) for name in ("mkdocs", mkdocs.__name__)})
+
     def install(self) -> "PageWarnings":
-        logging.getLogger("mkdocs").addHandler(self)
+        for logger in self.loggers():
+            logger.addHandler(self)
         return self
 
     def remove(self) -> None:
-        logging.getLogger("mkdocs").removeHandler(self)
+        for logger in self.loggers():
+            logger.removeHandler(self)

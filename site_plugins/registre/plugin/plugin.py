@@ -17,7 +17,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from registre.build.block_cache import BlockCache, key_for
@@ -28,6 +28,7 @@ from registre.checks.html_policy import sanitize
 from registre.domain.config import OPTIONS, RegistreConfig
 from registre.domain.dates import format_date, format_date_long
 from registre.domain.plurals import counted
+from registre.plugin import page_files
 from registre.plugin.failure import explain_failure, strict_failure
 from registre.plugin.page_warnings import PageWarnings
 from registre.plugin.render_workers import RenderWorkers
@@ -96,8 +97,10 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         except BuildRefused as exc:
             raise PluginError(str(exc)) from None
         for generated in pages:
-            files.append(File.generated(config, generated.src_uri, content=generated.markdown(),
-                                        inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(page_files.here(config, generated))
+        # Known for the links between pages, rendered elsewhere: by another process, or kept.
+        for src_uri in [g.src_uri for share in self.shares for g in share] + self.build.kept_src_uris():
+            files.append(page_files.elsewhere(config, src_uri))
         for src_uri, abs_path in self.build.static_files():
             files.append(File.generated(config, src_uri, abs_src_path=str(abs_path)))
         return files
@@ -109,15 +112,17 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         self.page_warnings = PageWarnings(config, self.build).install()
         if self.shares:
             shares, self.shares = self.shares, []
-            if fork_available():
-                self.workers = RenderWorkers(self.build.written_elsewhere)
-                self.workers.start(config, files, nav, shares, self)
-            else:  # a thread started since on_files: forking is no longer safe, the pages are rendered here
-                log.info("registre : pages d'actes : finalement toutes rendues ici (un fil d'exécution a démarré).")
+            workers = RenderWorkers(self.build.written_elsewhere)
+            try:
+                if not fork_available():  # a thread started since on_files: forking is no longer safe
+                    raise OSError
+                workers.start(config, files, nav, shares, self)
+                self.workers = workers
+            except OSError:
+                log.info("registre : pages d'actes : finalement toutes rendues ici (pas de processus possible).")
                 for share in shares:
                     for generated in share:
-                        files.append(File.generated(config, generated.src_uri, content=generated.markdown(),
-                                                    inclusion=InclusionLevel.NOT_IN_NAV))
+                        page_files.render_here(files.get_file_from_path(generated.src_uri), generated)
         # MkDocs has emptied site/ and the files are final: kept pages go in, and the search index
         # starts on the parts other processes write, while MkDocs reads and renders the others.
         self.build.start_publishing(Path(config.site_dir), [file.dest_uri for file in files

@@ -23,11 +23,14 @@ import multiprocessing
 import threading
 from typing import Callable
 
-from mkdocs.commands import build as engine_build  # under ProperDocs, its own build module
+import mkdocs  # under ProperDocs, its own module: « properdocs »
+from mkdocs.commands import build as engine_build  # and its own build module
 from mkdocs.exceptions import MkDocsException
-from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.pages import Page
 
+from registre.domain.plurals import counted
+from registre.plugin.page_files import render_here
 from registre.plugin.page_warnings import FROM_WORKER, PageWarnings
 from registre.site.pages import GeneratedPage
 
@@ -38,8 +41,11 @@ class _Forward(logging.Handler):
     def __init__(self, conn) -> None:
         super().__init__(logging.DEBUG)
         self.conn = conn
+        self.muted = False  # while it reads the navigation's pages: the engine's process logs their warnings
 
     def emit(self, record: logging.LogRecord) -> None:
+        if self.muted:
+            return
         try:
             self.conn.send(("log", record.name, record.levelno, record.getMessage()))
         except Exception:  # noqa: BLE001 - the engine's process is gone: nobody to tell
@@ -49,30 +55,34 @@ class _Forward(logging.Handler):
 def _render(conn, config, files, nav, pages: list[GeneratedPage], plugin) -> None:
     """In the forked process: render ``pages`` as MkDocs would, report each one."""
     gc.enable()
-    mkdocs_log = logging.getLogger("mkdocs")
+    engine_log = logging.getLogger(mkdocs.__name__)  # « mkdocs », or « properdocs » under ProperDocs
     forward = _Forward(conn)
-    for logger in (logging.getLogger(), mkdocs_log):
+    for logger in {logging.getLogger(), logging.getLogger("mkdocs"), engine_log}:
         for handler in list(logger.handlers):
             if not isinstance(handler, PageWarnings):  # this process names the pages it warns about
                 logger.removeHandler(handler)
         logger.addHandler(forward)
-    mkdocs_log.propagate = False  # once each
+        if logger is not logging.getLogger():
+            logger.propagate = False  # once each
     current = None
     try:
         plugin.enter_worker()
         env = config.theme.get_env()
         env = config.plugins.on_env(env, config=config, files=files)
+        forward.muted = True
         for page in nav.pages:  # read before any page is written, as in MkDocs' build
             current = page.file.src_uri
             engine_build._populate_page(page, config, files)
+        forward.muted = False
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        anchors = config.validation.links.anchors
         for generated in pages:
             current = generated.src_uri
-            file = File.generated(config, generated.src_uri, content=generated.markdown(),
-                                  inclusion=InclusionLevel.NOT_IN_NAV)
+            file = render_here(files.get_file_from_path(generated.src_uri), generated)
             page = Page(None, file, config)
             engine_build._populate_page(page, config, files)
             engine_build._build_page(page, config, doc_files, nav, env)
+            page.validate_anchor_links(files=files, log_level=anchors)  # MkDocs checks its own pages' after the last
             conn.send(("page", generated.src_uri, plugin.page_done(generated.src_uri)))
         conn.send(("done",))
     except BaseException as exc:  # noqa: BLE001 - reported to the engine's process, which stops the build
@@ -101,6 +111,7 @@ class RenderWorkers:
         pipes = []
         # The build's objects stay where they are: a forked process touches only what it uses
         # (the collector of cycles would otherwise visit, and copy, every object).
+        collecting = gc.isenabled()
         gc.disable()
         gc.freeze()
         try:
@@ -108,13 +119,24 @@ class RenderWorkers:
                 receiver, sender = context.Pipe(duplex=False)
                 process = context.Process(target=_render, args=(sender, config, files, nav, share, plugin),
                                           name=f"registre-pages-{number}", daemon=True)
-                process.start()
-                sender.close()
+                try:
+                    process.start()
+                finally:
+                    sender.close()
                 self.processes.append(process)
                 pipes.append((receiver, process, share))
+        except OSError:  # no memory or no process left for a fork: the caller renders the pages itself
+            for process in self.processes:
+                process.kill()
+                process.join()
+            for receiver, _, _ in pipes:
+                receiver.close()
+            self.processes = []
+            raise
         finally:
             gc.unfreeze()
-            gc.enable()
+            if collecting:
+                gc.enable()
         for receiver, process, share in pipes:  # threads only once every process is forked
             listener = threading.Thread(target=self._listen, args=(receiver, process, len(share)),
                                         name=f"{process.name}-suivi", daemon=True)
@@ -132,7 +154,11 @@ class RenderWorkers:
                 kind = message[0]
                 if kind == "page":
                     count += 1
-                    self.on_page(message[1], message[2])
+                    try:
+                        self.on_page(message[1], message[2])
+                    except Exception as exc:  # noqa: BLE001 - the build must not end as if the page were there
+                        error = error or (f"page {message[1]} rendue par {process.name} mais non prise en compte "
+                                          f"({type(exc).__name__} : {exc}). Correction : relancez la construction.")
                 elif kind == "log":
                     _, name, level, text = message
                     logging.getLogger(name).log(level, "%s", text, extra={FROM_WORKER: True})
@@ -150,7 +176,7 @@ class RenderWorkers:
             process.join()
         if error is None and (not done or count != expected):
             error = (f"le processus de rendu {process.name} s'est arrêté avant la fin (code {process.exitcode}, "
-                     f"{count} pages sur {expected}). Correction : vérifiez la mémoire disponible, relancez ; "
+                     f"{counted(count, 'page')} sur {expected}). Correction : vérifiez la mémoire disponible, relancez ; "
                      "pour rendre toutes les pages dans un seul processus : REGISTRE_RENDER_WORKERS=0.")
         with self._lock:
             self.rendered += count
