@@ -131,8 +131,17 @@ class SiteBuild:
         except ConfigError as exc:
             raise BuildRefused(str(exc)) from None
         self.site_url = normalise_site_url(site_url)
-        register = self.register = load_register(self.root / self.settings.acts_dir, self.settings,
-                                                 cache_dir=self.cache_dir if switched_on(ACT_CACHE_SWITCH) else None)
+        # The kept pages are checked against their SHA-256 while the register is read.
+        self.page_cache = PageCache(self.cache_dir) if page_cache_enabled() else None
+        if self.page_cache is not None:
+            self.page_cache.check_all_soon()
+        try:
+            act_cache = self.cache_dir if switched_on(ACT_CACHE_SWITCH) else None
+            register = self.register = load_register(self.root / self.settings.acts_dir, self.settings,
+                                                     cache_dir=act_cache)
+        finally:
+            if self.page_cache is not None:
+                self.page_cache.wait()  # no thread left: the build forks processes later
         if register.files_cached:
             read = register.files_read
             self.log.info("registre : fichiers des actes : %d repris du cache, %d %s.", register.files_cached,
@@ -175,7 +184,8 @@ class SiteBuild:
         act_pages = [g for g in generated_pages if g.kind is PageKind.ACT]
         if register.config.pdf:  # renders go on in worker processes while the page keys are computed
             pdfs.prepare((g.data["act"].act for g in act_pages), wait=False)
-        self.page_cache = PageCache(self.cache_dir) if page_cache_enabled() else None
+        if self.page_cache is None and page_cache_enabled():
+            self.page_cache = PageCache(self.cache_dir)
         # Act page keys even without the page cache: they also key the parts of the search index.
         digest = build_digest(config_file, docs_dir, self.site_url, self.engine)
         act_keys = self.act_keys = {}  # identifier → key of its page

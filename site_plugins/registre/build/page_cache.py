@@ -27,6 +27,7 @@ import enum
 import json
 import os
 import shutil
+import threading
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -143,6 +144,7 @@ class PageCache:
     def __init__(self, cache_dir: Path):
         self.root = Path(cache_dir) / "pages"
         self._checked: dict[str, bool] = {}
+        self._soon: threading.Thread | None = None
 
     def _path(self, key: str, digest: str) -> Path:
         return self.root / key[:2] / f"{key}-{digest}.html"
@@ -168,8 +170,27 @@ class PageCache:
         digest = self._known.get(key)
         return None if digest is None else self._path(key, digest)
 
+    def check_all_soon(self) -> None:
+        """Start checking every kept page in a background thread: hashing releases the interpreter's
+        lock, so it goes on while the build reads the register; :meth:`wait` before using them."""
+        keys = list(self._known)
+        if keys:
+            self._soon = threading.Thread(target=self._check, args=(keys,), name="registre-pages-gardees",
+                                          daemon=True)
+            self._soon.start()
+
+    def wait(self) -> None:
+        """The checks :meth:`check_all_soon` started are done."""
+        soon, self._soon = self._soon, None
+        if soon is not None:
+            soon.join()
+
     def check(self, keys: Iterable[str]) -> None:
         """Check the kept pages of ``keys`` against their SHA-256, several at a time."""
+        self.wait()
+        self._check(keys)
+
+    def _check(self, keys: Iterable[str]) -> None:
         paths = {key: self._path(key, self._known[key]) for key in keys
                  if key in self._known and key not in self._checked}
         found = sha256_many(paths.values())
