@@ -177,20 +177,39 @@ def test_browse_by_matiere(built_demo):
 
 def test_matiere_pages_are_paginated(monkeypatch):
     from registre.site import matieres
-    monkeypatch.setattr(matieres, "PER_PAGE", 2)
     register = demo_register()
-    pages = {p.src_uri: p for p in matieres.matiere_pages(register)}
     biggest = max(matieres.group_by_matiere(register.online).items(), key=lambda kv: len(kv[1][1]))
     code, (_, acts) = biggest
     assert len(acts) >= 3, "the demo should have a matière with 3 acts or more"
-    expected_pages = -(-len(acts) // 2)
+    monkeypatch.setattr(matieres, "PER_PAGE", 1)
+    pages = {p.src_uri: p for p in matieres.matiere_pages(register)}
     uris = [f"registre/matieres/{code}/index.md"] + [f"registre/matieres/{code}/page-{i}/index.md"
-                                                      for i in range(2, expected_pages + 1)]
+                                                      for i in range(2, len(acts) + 1)]
     assert all(u in pages for u in uris)
     shown = [v.identifier for u in uris for v in pages[u].data["acts"]]
     assert shown == [a.identifier for a in acts]  # newest first, each once
     first = pages[uris[0]].data["pagination"]
     assert first["next"] == f"registre/matieres/{code}/page-2/" and first["previous"] is None
+
+
+def test_pages_of_a_list_are_anchored_on_the_oldest_act():
+    """Every page but the first holds ``per_page`` acts counted from the oldest: a new act changes
+    the first page only (the build renders one page of the list again, not all of them)."""
+    from registre.site.pages import paginate
+
+    def pages(count):  # acts newest first: n, n-1, … 1
+        return [(index, uri, chunk, nav) for index, uri, chunk, nav in paginate(list(range(count, 0, -1)),
+                                                                                "registre/liste/", 100)]
+    assert [len(chunk) for _, _, chunk, _ in pages(99)] == [99]
+    assert [len(chunk) for _, _, chunk, _ in pages(100)] == [100]
+    assert [len(chunk) for _, _, chunk, _ in pages(250)] == [150, 100]
+    assert [len(chunk) for _, _, chunk, _ in pages(399)] == [199, 100, 100]
+    assert [len(chunk) for _, _, chunk, _ in pages(400)] == [100, 100, 100, 100]
+    assert list(paginate([], "registre/liste/", 100)) == []
+    before, after = pages(350), pages(351)
+    assert after[0][2] == [351] + before[0][2]  # the new act joins the first page
+    assert after[1:] == before[1:]  # the other pages, their addresses and navigation: unchanged
+    assert [uri for _, uri, _, _ in before] == ["registre/liste/", "registre/liste/page-2/", "registre/liste/page-3/"]
 
 
 # -- indexing errors ----------------------------------------------------------

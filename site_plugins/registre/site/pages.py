@@ -205,8 +205,19 @@ def _register_pages(register: Register, online: list[Act], per_page: int) -> Ite
 
 
 def paginate(acts: list[Act], base: str, per_page: int) -> Iterator[tuple[int, str, list[Act], dict]]:
-    """(page number, page URI, acts of the page, pagination context) for a listing at ``base``."""
-    pages = [acts[i:i + per_page] for i in range(0, len(acts), per_page)]
+    """(page number, page URI, acts of the page, pagination context) for a listing at ``base``
+    (``acts`` newest first).
+
+    Pages are anchored on the oldest act: every page but the first holds exactly ``per_page`` acts,
+    counted from the oldest; the first holds the newest, ``per_page`` to ``2 × per_page - 1`` of them
+    (all of them when there are fewer).  An act added at the top changes the first page only, until
+    it would hold ``2 × per_page`` acts and splits: a build after a new act renders one page of each
+    list it is in, not every page of the list shifted by one."""
+    if not acts:
+        return
+    count = max(1, len(acts) // per_page)
+    first = len(acts) - (count - 1) * per_page
+    pages = [acts[:first]] + [acts[start:start + per_page] for start in range(first, len(acts), per_page)]
     for index, chunk in enumerate(pages, start=1):
         uri = base if index == 1 else f"{base}page-{index}/"
         yield index, uri, chunk, _pagination(base, index, len(pages))
