@@ -176,8 +176,8 @@ class RenderWorkers:
             process.join()
         if error is None and (not done or count != expected):
             error = (f"le processus de rendu {process.name} s'est arrêté avant la fin (code {process.exitcode}, "
-                     f"{counted(count, 'page')} sur {expected}). Correction : vérifiez la mémoire disponible, relancez ; "
-                     "pour rendre toutes les pages dans un seul processus : REGISTRE_RENDER_WORKERS=0.")
+                     f"{counted(count, 'page')} sur {expected}). Correction : vérifiez la mémoire disponible, "
+                     "relancez ; pour rendre toutes les pages dans un seul processus : REGISTRE_RENDER_WORKERS=0.")
         with self._lock:
             self.rendered += count
             if error is not None:
