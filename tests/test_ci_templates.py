@@ -79,6 +79,17 @@ def bash(script: str, cwd: Path, env: dict) -> subprocess.CompletedProcess:
 
 # -- lint --------------------------------------------------------------------
 
+def test_no_early_exit_reader_after_a_pipe():
+    """Under « bash -eo pipefail » (GitHub's run steps), « ldconfig -p | grep -q x » fails now and then:
+    grep -q stops at the first match, ldconfig gets SIGPIPE and the pipeline's status is 141, so the
+    step took the « not installed » branch (sudo apt-get) at random. A reader must read to the end."""
+    templates = [GITHUB, GITLAB, *sorted((ROOT / "site_plugins" / "registre" / "init_templates").rglob("*.yml"))]
+    assert len(templates) >= 4
+    for path in templates:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            assert not re.search(r"\|\s*(grep -q|head)\b", line), f"{path}:{number}: {line.strip()}"
+
+
 @pytest.mark.parametrize("path", [GITHUB, GITLAB, HOOKS], ids=lambda p: p.name)
 def test_templates_pass_yamllint(path):
     from yamllint import linter
