@@ -184,8 +184,6 @@ class SiteBuild:
         act_pages = [g for g in generated_pages if g.kind is PageKind.ACT]
         if register.config.pdf:  # renders go on in worker processes while the page keys are computed
             pdfs.prepare((g.data["act"].act for g in act_pages), wait=False)
-        if self.page_cache is None and page_cache_enabled():
-            self.page_cache = PageCache(self.cache_dir)
         # Act page keys even without the page cache: they also key the parts of the search index.
         digest = build_digest(config_file, docs_dir, self.site_url, self.engine)
         act_keys = self.act_keys = {}  # identifier → key of its page
@@ -245,9 +243,8 @@ class SiteBuild:
         with self._elsewhere_lock:
             self.elsewhere.append(src_uri)
             indexer = self.indexer
-        generated = self.pages.get(src_uri)
-        if indexer is not None and generated is not None and generated.kind is PageKind.ACT:
-            indexer.written(generated.data["act"].identifier)
+        if indexer is not None:
+            self._tell_indexer(indexer, src_uri)
 
     def kept_src_uris(self) -> list[str]:
         """The generated pages this build publishes as kept from an earlier one."""
@@ -272,9 +269,7 @@ class SiteBuild:
         with self._elsewhere_lock:
             self.indexer, written = indexer, list(self.elsewhere)
         for src_uri in written:  # by other processes before the indexer existed
-            generated = self.pages.get(src_uri)
-            if generated is not None and generated.kind is PageKind.ACT:
-                indexer.written(generated.data["act"].identifier)
+            self._tell_indexer(indexer, src_uri)
         self._publish_kept(site_dir)
 
     def context(self, site_dir: Path) -> BuildContext:
@@ -328,9 +323,14 @@ class SiteBuild:
         key = self.page_keys.get(src_uri)
         if key is not None and self.page_cache is not None and src_uri not in self.warned_pages and dest.is_file():
             self.page_cache.keep(key, dest)
+        if self.indexer is not None:
+            self._tell_indexer(self.indexer, src_uri)
+
+    def _tell_indexer(self, indexer: SearchIndexer, src_uri: str) -> None:
+        """The page ``src_uri`` is on disk: if it is an act's, its part of the search index may start."""
         generated = self.pages.get(src_uri)
-        if generated is not None and generated.kind is PageKind.ACT and self.indexer is not None:
-            self.indexer.written(generated.data["act"].act.identifier)
+        if generated is not None and generated.kind is PageKind.ACT:
+            indexer.written(generated.data["act"].identifier)
 
     def warned(self, src_uri: str | None) -> None:
         """The engine logged a warning while rendering ``src_uri`` (None: no page was being rendered).
