@@ -27,12 +27,12 @@ import enum
 import json
 import os
 import shutil
-import threading
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
+from registre.files.forked import Forked, ForkFailed, fork_available
 from registre.seal.hashing import file_sha256, sha256_many, text_sha256
 from registre.site.pages import PageKind
 from registre.site.presentation import ActView
@@ -133,6 +133,9 @@ def _bound_digest(key: str, page_sha256: str | None) -> str | None:
     return text_sha256(f"{key}\0{page_sha256}")
 
 
+FORK_FROM = 200  # kept pages: fewer are checked in the build's process, when asked for
+
+
 class PageCache:
     """Kept pages, one file per key, under ``cache_dir/pages/``: ``<key>-<digest>.html``.
 
@@ -144,7 +147,7 @@ class PageCache:
     def __init__(self, cache_dir: Path):
         self.root = Path(cache_dir) / "pages"
         self._checked: dict[str, bool] = {}
-        self._soon: threading.Thread | None = None
+        self._soon: tuple[list[str], Forked] | None = None
 
     def _path(self, key: str, digest: str) -> Path:
         return self.root / key[:2] / f"{key}-{digest}.html"
@@ -171,31 +174,45 @@ class PageCache:
         return None if digest is None else self._path(key, digest)
 
     def check_all_soon(self) -> None:
-        """Start checking every kept page in a background thread: hashing releases the interpreter's
-        lock, so it goes on while the build reads the register; :meth:`wait` before using them."""
-        keys = list(self._known)
-        if keys:
-            self._soon = threading.Thread(target=self._check, args=(keys,), name="registre-pages-gardees",
-                                          daemon=True)
-            self._soon.start()
+        """Start checking every kept page in a forked process (:mod:`registre.build.forked`): it hashes
+        on the other core while the build reads the register (a thread would slow that reading down by
+        competing for the interpreter's lock); :meth:`wait` before using them.  Where forking is not
+        possible, or for a few pages, each page is checked when it is asked for."""
+        keys = [key for key in self._known if key not in self._checked]
+        if len(keys) < FORK_FROM or not fork_available():
+            return
+        try:
+            self._soon = (keys, Forked(lambda: [key for key, ok in self._verdicts(keys).items() if not ok]))
+        except OSError:
+            self._soon = None
 
     def wait(self) -> None:
-        """The checks :meth:`check_all_soon` started are done."""
+        """The checks :meth:`check_all_soon` started are done (those a failed process did not give are
+        made here when the pages are asked for)."""
         soon, self._soon = self._soon, None
-        if soon is not None:
-            soon.join()
+        if soon is None:
+            return
+        keys, child = soon
+        try:
+            damaged = child.result()
+        except ForkFailed:
+            return
+        if not isinstance(damaged, list):
+            return
+        damaged = set(damaged)
+        for key in keys:
+            self._checked[key] = key not in damaged
 
     def check(self, keys: Iterable[str]) -> None:
         """Check the kept pages of ``keys`` against their SHA-256, several at a time."""
         self.wait()
-        self._check(keys)
+        self._checked.update(self._verdicts(key for key in keys if key in self._known and key not in self._checked))
 
-    def _check(self, keys: Iterable[str]) -> None:
-        paths = {key: self._path(key, self._known[key]) for key in keys
-                 if key in self._known and key not in self._checked}
+    def _verdicts(self, keys: Iterable[str]) -> dict[str, bool]:
+        """key → whether its kept page still gives the digest in its name."""
+        paths = {key: self._path(key, self._known[key]) for key in keys}
         found = sha256_many(paths.values())
-        for key, path in paths.items():
-            self._checked[key] = _bound_digest(key, found[path]) == self._known[key]
+        return {key: _bound_digest(key, found[path]) == self._known[key] for key, path in paths.items()}
 
     def get(self, key: str) -> Path | None:
         """The kept page of ``key`` if it is intact; a damaged one is deleted (rendered again)."""

@@ -20,11 +20,10 @@ pages each, and only while the free memory could hold a copy of the build per pr
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import sys
-import threading
 from typing import Sequence, TypeVar
+
+from registre.files.forked import fork_available
 
 WORKERS_SWITCH = "REGISTRE_RENDER_WORKERS"
 MAX_WORKERS = 3
@@ -35,13 +34,6 @@ T = TypeVar("T")
 
 class ShareError(ValueError):
     """A wrong value of REGISTRE_RENDER_WORKERS (message in French, with the fix)."""
-
-
-def fork_available() -> bool:
-    """Linux with the "fork" start method and no other thread running (a forked process would
-    inherit the locks another thread holds)."""
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods() \
-        and threading.active_count() == 1
 
 
 def _cores() -> int:

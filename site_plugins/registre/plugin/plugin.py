@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 
 from registre.build.block_cache import BlockCache, key_for
 from registre.build.incremental import BuildRefused, SiteBuild
-from registre.build.render_share import fork_available
+from registre.files.forked import fork_available
 from registre.build.template_cache import CheckedBytecodeCache
 from registre.checks.html_policy import sanitize
 from registre.domain.config import OPTIONS, RegistreConfig
