@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import Project, assert_ok, copy_demo, private_copy
 from registre.build import page_cache
 from registre.build.page_cache import PageCache
 from registre.files.forked import Forked, ForkFailed
@@ -110,3 +112,62 @@ def test_kept_pages_checked_here_when_the_forked_process_fails(tmp_path, monkeyp
     cache.wait()
     assert cache.get(keys[0]) is None
     assert all(cache.get(key) is not None for key in keys[1:])
+
+
+# -- the search index: cached parts published by a forked process --------------------------------
+
+@pytest.fixture(scope="module")
+def parted_template(tmp_path_factory) -> Project:
+    """The demo with a search index in several parts (three acts each), built once."""
+    proj = copy_demo(tmp_path_factory.mktemp("parties") / "demo")
+    config = proj.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n      commune:" in text
+    config.write_text(text.replace("\n      commune:", "\n      recherche_actes_par_index: 3\n      commune:", 1),
+                      encoding="utf-8")
+    assert_ok(proj.build())
+    return proj
+
+
+def _parts(site: Path) -> dict[str, dict[str, bytes]]:
+    return {folder.name: {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+            for folder in sorted((site / "pagefind").iterdir()) if folder.is_dir()}
+
+
+def test_cached_search_parts_are_published_by_another_process(parted_template, tmp_path):
+    proj = private_copy(parted_template, tmp_path / "demo")
+    before = _parts(proj.site)
+    assert len(before) >= 4
+    result = proj.build()
+    assert_ok(result)
+    n = len(before)
+    assert f"{n} parties, 0 indexées, {n} reprises du cache (dont {n} publiées par un autre processus)" \
+        in result.stderr
+    assert _parts(proj.site) == before
+
+
+def test_a_search_part_edited_in_the_cache_is_indexed_again_the_others_published(parted_template, tmp_path):
+    proj = private_copy(parted_template, tmp_path / "demo")
+    n = len(_parts(proj.site))
+    cache = next((proj.root / CACHE / "pagefind").iterdir())
+    entry = sorted(cache.glob("2025-2-*"))[0] / "pagefind-entry.json"
+    entry.write_text('{"version":"piege"}', encoding="utf-8")
+    result = proj.build()
+    assert_ok(result)
+    assert f"{n} parties, 1 indexées, {n - 1} reprises du cache (dont {n - 1} publiées par un autre processus)" \
+        in result.stderr
+    assert "piege" not in (proj.site / "pagefind/2025-2/pagefind-entry.json").read_text(encoding="utf-8")
+
+
+def test_search_interface_edited_in_the_cache_is_never_published(parted_template, tmp_path):
+    proj = private_copy(parted_template, tmp_path / "demo")
+    ui = next((proj.root / CACHE / "pagefind").iterdir()) / "ui" / "pagefind-ui.js"
+    ui.write_text("alert(1)", encoding="utf-8")
+    result = proj.build()
+    assert_ok(result)
+    assert "alert(1)" not in (proj.site / "pagefind/pagefind-ui.js").read_text(encoding="utf-8")
+    assert "publiées par un autre processus" not in result.stderr  # the helper published nothing
+    assert_ok(proj.build())
+    shutil.rmtree(proj.site)
+    assert_ok(proj.build())  # a site emptied by hand: every part published again
+    assert (proj.site / "pagefind/pagefind-ui.js").is_file()

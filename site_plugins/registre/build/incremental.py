@@ -266,6 +266,7 @@ class SiteBuild:
                               if path.startswith("actes/") and not path.endswith(".html")}
         # Pagefind indexes each part of the search index as soon as its act pages are written.
         indexer = indexer_for(self.context(site_dir))
+        indexer.publish_cached_soon()  # before any thread starts: it forks
         with self._elsewhere_lock:
             self.indexer, written = indexer, list(self.elsewhere)
         for src_uri in written:  # by other processes before the indexer existed

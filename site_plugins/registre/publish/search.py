@@ -32,6 +32,7 @@ from typing import Iterator, Mapping
 from registre.domain.addresses import BUNDLE_DIR, SEARCH_URI, act_url
 from registre.domain.nomenclature import lookup
 from registre.domain.register import Register
+from registre.files.forked import Forked, ForkFailed, fork_available
 from registre.files.hard_links import link_files, link_or_copy
 from registre.publish.context import BuildContext
 from registre.seal.hashing import TREE_MANIFEST, seal_tree, tree_intact
@@ -252,8 +253,10 @@ class SearchIndexer:
     by Pagefind in a background thread while MkDocs renders the next pages: the
     rendering is one Python thread, so Pagefind gets a core that would otherwise
     wait.  One part at a time, so Pagefind's memory stays that of one part.  A
-    part is cached by the hash of its pages; :meth:`finish` (the post-build step)
-    indexes what is left, then publishes every part under ``pagefind/``."""
+    part is cached by the hash of its pages; the parts found in the cache are checked and
+    published by a forked process while the pages are written (:meth:`publish_cached_soon`);
+    :meth:`finish` (the post-build step) indexes what is left, then publishes the other parts
+    under ``pagefind/``."""
 
     def __init__(self, build: BuildContext):
         self.build = build
@@ -267,6 +270,42 @@ class SearchIndexer:
         self._pool: concurrent.futures.ThreadPoolExecutor | None = None
         self._lock = threading.Lock()  # pages are reported by MkDocs' thread and the kept pages' one
         self.started = time.perf_counter()
+        # Parts whose cached index another process checks and publishes (see publish_cached_soon).
+        self._delegated: dict[str, Path] = {}  # part name → its cached bundle
+        self._helper: Forked | None = None
+
+    def _cached(self, part: SearchPart) -> Path | None:
+        """The cached bundle of ``part`` when its key needs no page read (every page's key known)."""
+        keys = self.build.act_page_keys
+        if not keys or not all(identifier in keys for identifier in part.identifiers):
+            return None
+        return self.cache / f"{part.name}-{_part_key(self.site_dir, part, keys)[:20]}"
+
+    def publish_cached_soon(self) -> None:
+        """Before the pages are written: the parts already in the cache are checked against the hashes
+        recorded with them and published under ``pagefind/`` by a forked process, on another core,
+        while the build renders pages.  Only the others wait for their pages and Pagefind.  Without
+        a fork (another thread runs, another system), :meth:`finish` does it."""
+        found = {part.name: cached for part in self.parts if (cached := self._cached(part)) is not None
+                 and cached.is_dir()}
+        if len(found) < 2 or self._jobs or not fork_available():
+            return
+        parts = [part for part in self.parts if part.name in found]
+
+        def publish() -> list[str]:
+            if not tree_intact(self.ui_dir):
+                return []
+            done = []
+            for part in parts:
+                if tree_intact(found[part.name]):
+                    _replace_tree(found[part.name], self.site_dir / part.path)
+                    done.append(part.name)
+            return done
+        try:
+            self._helper = Forked(publish)
+        except OSError:
+            return
+        self._delegated = found
 
     def sharing_a_part(self, identifiers) -> set[str]:
         """The acts whose part of the index also holds one of ``identifiers``: the parts
@@ -287,7 +326,7 @@ class SearchIndexer:
                 self._submit(part)
 
     def _submit(self, part: SearchPart) -> None:
-        if part.name in self._jobs:
+        if part.name in self._jobs or part.name in self._delegated:
             return
         if self._pool is None:
             self.cache.mkdir(parents=True, exist_ok=True)
@@ -296,8 +335,7 @@ class SearchIndexer:
 
     def _prepare(self, part: SearchPart) -> tuple[Path, bool]:
         """(cached bundle of ``part``, whether Pagefind ran for it)."""
-        key = _part_key(self.site_dir, part, self.build.act_page_keys)
-        cached = self.cache / f"{part.name}-{key[:20]}"
+        cached = self._cached(part) or self.cache / f"{part.name}-{_part_key(self.site_dir, part)[:20]}"
         # Reused only if its files, and the interface's, still have the hashes recorded when Pagefind wrote them.
         if tree_intact(cached) and tree_intact(self.ui_dir):
             return cached, False
@@ -306,7 +344,23 @@ class SearchIndexer:
         _index_part(self.site_dir, part, cached, self.ui_dir)
         return cached, True
 
+    def _helper_result(self) -> set[str]:
+        """The parts the forked process published; the others it was given go back to this one."""
+        helper, self._helper = self._helper, None
+        published: set[str] = set()
+        if helper is not None:
+            try:
+                names = helper.result()
+            except ForkFailed:
+                names = []
+            if isinstance(names, list):
+                published = {name for name in names if name in self._delegated}
+        self._delegated = {name: cached for name, cached in self._delegated.items() if name in published}
+        return published
+
     def close(self) -> None:
+        if self._helper is not None:
+            self._helper_result()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -314,14 +368,21 @@ class SearchIndexer:
     def finish(self) -> None:
         if not self.parts:
             return
+        published = self._helper_result()
         for part in self.parts:  # pages written before tracking began, or a build without the plugin's hooks
             self._submit(part)
         try:
-            prepared = [self._jobs[part.name].result() for part in self.parts]
+            prepared = [(self._delegated[part.name], False) if part.name in published
+                        else self._jobs[part.name].result() for part in self.parts]
         finally:
             self.close()
         for part, (cached, _) in zip(self.parts, prepared):
-            _replace_tree(cached, self.site_dir / part.path)
+            if part.name not in published:
+                _replace_tree(cached, self.site_dir / part.path)
+        if not tree_intact(self.ui_dir):  # changed since it was checked: made again by Pagefind
+            shutil.rmtree(self.ui_dir, ignore_errors=True)
+            cached, _ = prepared[0]
+            _index_part(self.site_dir, self.parts[0], cached, self.ui_dir)
         for name in UI_FILES:
             if (self.ui_dir / name).is_file():
                 shutil.copyfile(self.ui_dir / name, self.site_dir / BUNDLE_DIR / name)
@@ -332,8 +393,9 @@ class SearchIndexer:
             if old.name not in kept and year.isdigit() and int(year) in years:
                 shutil.rmtree(old, ignore_errors=True)
         indexed = sum(1 for _, ran in prepared if ran)
-        log.info("registre : index de recherche : %d parties, %d indexées, %d reprises du cache, "
-                 "%.1f s depuis le début des pages.", len(self.parts), indexed, len(self.parts) - indexed,
+        helped = f" (dont {len(published)} publiées par un autre processus)" if published else ""
+        log.info("registre : index de recherche : %d parties, %d indexées, %d reprises du cache%s, "
+                 "%.1f s depuis le début des pages.", len(self.parts), indexed, len(self.parts) - indexed, helped,
                  time.perf_counter() - self.started)
 
 
