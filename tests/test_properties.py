@@ -9,6 +9,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import VALID_DECISION
 from hypothesis import HealthCheck, assume, example, given, settings
@@ -18,7 +19,7 @@ from registre.build.load import load_register
 from registre.checks.html_policy import check_body
 from registre.domain.config import RegistreConfig, Tribunal
 from registre.domain.diagnostics import Diagnostic, Severity
-from registre.domain.paths import normalise_relative
+from registre.domain.paths import display_child, display_path, normalise_relative
 from registre.seal.ledger import read_ledger
 from registre.source.frontmatter import FrontMatterError, read_source
 from registre.source.schema import TOP_KEYS, read_act
@@ -205,3 +206,15 @@ def test_paths_stay_inside_acts(raw, source):
     if problem is None:
         assert path and not path.startswith(("/", "../")) and path != ".." and "\x00" not in path
         assert not (len(path) > 1 and path[1] == ":")
+
+
+# Where the command runs, relative to a register acts/2025/…: the path each message names must not
+# depend on the shortcut load_register takes (one relpath for the folder, not one per file).
+@pytest.mark.parametrize("cwd", ["", "acts", "acts/2025", "..", "/"])
+@pytest.mark.parametrize("root", ["acts", "acts/", "./acts", "ABS"])
+def test_display_child_is_display_path(tmp_path, monkeypatch, cwd, root):
+    (tmp_path / "acts" / "2025").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / cwd if cwd != "/" else Path("/"))
+    acts = tmp_path / "acts" if root == "ABS" or cwd else Path(root)
+    for rel in ("2025/deliberation-2025-1.md", "x.md"):
+        assert display_child(display_path(acts), rel) == display_path(acts / rel)

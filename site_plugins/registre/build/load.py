@@ -16,7 +16,7 @@ from registre.build.fingerprint import code_digest
 from registre.checks.rules import check_register
 from registre.domain.config import RegistreConfig
 from registre.domain.diagnostics import Diagnostic, error
-from registre.domain.paths import display_path
+from registre.domain.paths import display_child, display_path
 from registre.domain.register import Register
 from registre.seal.ledger import LEDGER_NAME
 from registre.source.files import declared_annexes, iter_act_files, name_problem
@@ -44,9 +44,10 @@ def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None
     declared: set[str] = set()
     fresh: dict[str, ReadFile] = {}  # read from their file in this run: cached with their text checks
     others: list[Path] = []
+    shown_root = display_path(acts_root)
     for file in iter_act_files(acts_root, others):
-        shown = display_path(file)
         rel = file.relative_to(acts_root).as_posix()
+        shown = display_child(shown_root, rel)
         problem = name_problem(file, rel)
         if problem is not None:
             register.diagnostics.append(problem)

@@ -62,6 +62,16 @@ def display_path(path: Path) -> str:
     return _display_path(str(path), os.getcwd())
 
 
+def display_child(shown_root: str, rel: str) -> str:
+    """``display_path(root / rel)`` from ``shown_root = display_path(root)`` and a normalised POSIX
+    ``rel``: one ``relpath`` for a whole folder of acts."""
+    if shown_root == ".":
+        return rel
+    if os.path.isabs(shown_root) or shown_root.startswith(".."):  # the working directory may be inside it
+        return display_path(Path(shown_root) / rel)
+    return f"{shown_root}/{rel}"
+
+
 @lru_cache(maxsize=4096)
 def _display_path(path: str, cwd: str) -> str:  # cached: rules ask for each act several times
     try:
