@@ -14,30 +14,30 @@ The file is JSON Lines, not pickle: the cache may come back from a CI store, and
 reading it must never run code.  Each line starts with the SHA-256 of its JSON
 text (which holds the SHA-256 of the act's file): a line damaged or edited by
 hand (an objet changed in the cache) no longer matches and its file is read
-again, so an edited cache never publishes what the act's file does not say.  Values are checked against the types of the
-model when they are read back; an entry that does not fit is read again from
-its file.  Plain Python, no MkDocs.
+again, so an edited cache never publishes what the act's file does not say.
+msgspec writes and reads the JSON straight from and into the model's dataclasses,
+checking every value against the type the model gives it (a number where a date
+is expected, a field missing): an entry that does not fit is read again from its
+file.  Plain Python, no MkDocs.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import enum
 import json
-import types
-import typing
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from registre.domain.diagnostics import Diagnostic, Severity
+import msgspec
+
+from registre.domain.diagnostics import Diagnostic
 from registre.domain.model import Act
 from registre.domain.seance import Seance
 from registre.files.atomic_write import write_atomic
-from registre.seal.hashing import bytes_sha256, text_sha256
+from registre.seal.hashing import bytes_sha256
 
-FORMAT = "registre-actes-v4"
+FORMAT = "registre-actes-v5"
 FILE_NAME = "actes.jsonl"
 LEGACY_FILES = ("actes.json",)  # earlier formats, deleted when the file is rewritten
 
@@ -46,98 +46,17 @@ class CacheFormatError(ValueError):
     """A cached value does not have the type the model gives it."""
 
 
-# -- Act ⇄ JSON, driven by the dataclass fields and their type hints ----------
-
 def encode(value: Any) -> Any:
-    """Model value → JSON value (dates as ISO text, enums as their value)."""
-    if dataclasses.is_dataclass(value):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (tuple, list)):
-        return [encode(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): encode(v) for k, v in value.items()}
-    if value is None or isinstance(value, (str, int, bool)):
-        return value
-    raise CacheFormatError(f"type non prévu : {type(value).__name__}")
-
-
-Decoder = Callable[[Any], Any]
-_DECODERS: dict[Any, Decoder] = {}
-
-
-def decoder(tp: Any) -> Decoder:
-    """The function that turns a JSON value back into a value of type ``tp``."""
-    found = _DECODERS.get(tp)
-    if found is None:
-        found = _DECODERS[tp] = _make_decoder(tp)
-    return found
-
-
-def _make_decoder(tp: Any) -> Decoder:
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in args if a is not type(None)]
-        if len(options) != 1:
-            raise TypeError(f"union non prise en charge : {tp}")
-        inner = decoder(options[0])
-        return lambda v: None if v is None else inner(v)
-    if origin is tuple:
-        item = decoder(args[0])
-        return lambda v: tuple(item(x) for x in _checked(v, list))
-    if origin is dict or tp is dict:
-        return _plain_json
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        fields = [(f.name, decoder(hints[f.name])) for f in dataclasses.fields(tp)]
-
-        def build(v):
-            _checked(v, dict)
-            if len(v) != len(fields):
-                raise CacheFormatError(f"{tp.__name__} : champs différents")
-            return tp(**{name: decode(v[name]) for name, decode in fields})
-        return build
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return lambda v: tp(_checked(v, str))
-    if tp is date:
-        return lambda v: date.fromisoformat(_checked(v, str))
-    if tp is bool:
-        return lambda v: _checked(v, bool)
-    if tp is int:
-        return lambda v: v if type(v) is int else _fail(v, int)
-    if tp is str:
-        return lambda v: _checked(v, str)
-    raise TypeError(f"type non pris en charge : {tp}")
-
-
-def _checked(value: Any, kind: type) -> Any:
-    return value if isinstance(value, kind) else _fail(value, kind)
-
-
-def _fail(value: Any, kind: type) -> Any:
-    raise CacheFormatError(f"{kind.__name__} attendu, {type(value).__name__} trouvé")
-
-
-def _plain_json(value: Any) -> Any:
-    return _checked(value, dict)
+    """Model value → JSON value (dataclasses as objects, dates as ISO text, enums as their value)."""
+    return msgspec.to_builtins(value)
 
 
 def decode_act(data: Any) -> Act:
-    return decoder(Act)(data)
-
-
-def encode_diagnostic(diag: Diagnostic) -> list:
-    return [diag.path, diag.line, diag.severity.value, diag.message, diag.fix, diag.code]
-
-
-def decode_diagnostic(data: Any) -> Diagnostic:
-    path, line, severity, message, fix, code = _checked(data, list)
-    if not all(isinstance(v, str) for v in (path, message, fix, code)) or type(line) is not int:
-        raise CacheFormatError("diagnostic mal formé")
-    return Diagnostic(path, line, Severity(severity), message, fix, code)
+    """JSON value → :class:`Act`, every field checked against its type."""
+    try:
+        return msgspec.convert(data, Act)
+    except msgspec.ValidationError as exc:
+        raise CacheFormatError(str(exc)) from None
 
 
 # -- the cache -----------------------------------------------------------------
@@ -155,29 +74,9 @@ class ReadFile:
     text: list[Diagnostic] | None = None  # checks of the act's own text (None: not run)
     seance: Seance | None = None  # a séance file (seance-AAAA-MM-JJ.md) read without error
 
-    def to_json(self) -> dict:
-        return {"sha256": self.sha256, "shown": self.shown,
-                "act": None if self.act is None else encode(self.act),
-                "diagnostics": [encode_diagnostic(d) for d in self.diagnostics],
-                "declared": self.declared,
-                "headless": None if self.headless is None else encode_diagnostic(self.headless),
-                "text": None if self.text is None else [encode_diagnostic(d) for d in self.text],
-                "seance": None if self.seance is None else encode(self.seance)}
 
-    @classmethod
-    def from_json(cls, data: Any) -> ReadFile:
-        _checked(data, dict)
-        declared = _checked(data["declared"], list)
-        if not all(isinstance(p, str) for p in declared):
-            raise CacheFormatError("annexes mal formées")
-        text = data["text"]
-        return cls(sha256=_checked(data["sha256"], str), shown=_checked(data["shown"], str),
-                   act=None if data["act"] is None else decode_act(data["act"]),
-                   diagnostics=[decode_diagnostic(d) for d in _checked(data["diagnostics"], list)],
-                   declared=declared,
-                   headless=None if data["headless"] is None else decode_diagnostic(data["headless"]),
-                   text=None if text is None else [decode_diagnostic(d) for d in _checked(text, list)],
-                   seance=None if data["seance"] is None else decoder(Seance)(data["seance"]))
+_LINE = msgspec.json.Decoder(tuple[str, ReadFile | None])
+_ENCODER = msgspec.json.Encoder()
 
 
 def file_key(data: bytes) -> str:
@@ -193,8 +92,7 @@ class ActCache:
     rewriting the whole file (the size of ``acts/``); the file is rewritten
     once it holds more outdated lines than :data:`REWRITE_RATIO` allows, or
     when the salt changed.  A line that cannot be read (a build killed while
-    appending) is skipped: that file is read again.  Entries are decoded when
-    asked for, so an unchanged register pays only for what it uses.
+    appending) is skipped: that file is read again.
     """
 
     REWRITE_RATIO = 0.25  # outdated lines allowed, as a share of the entries
@@ -202,8 +100,9 @@ class ActCache:
     def __init__(self, path: Path | None, salt: str):
         self.path = path
         self.salt = salt
-        self._stored: dict[str, dict] = {}
-        self._used: dict[str, dict] = {}
+        self._stored: dict[str, ReadFile] = {}  # path → entry, as the file holds them
+        self._texts: dict[str, bytes] = {}  # path → JSON text of its line in the file
+        self._used: dict[str, bytes] = {}  # path → JSON text of the entries this run used or read
         self._lines = 0  # entry lines in the file, outdated ones included
         self._appendable = False  # the file has our header: lines can be appended to it
         self._ends_with_newline = True
@@ -232,63 +131,72 @@ class ActCache:
             if bytes_sha256(text).encode() != digest:
                 continue  # a line cut short, damaged or edited: its file is read again
             try:
-                rel, entry = json.loads(text)
-            except (ValueError, TypeError):
+                rel, entry = _LINE.decode(text)
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                rel = _path_of(text)  # a value of the wrong type: that file is read again
+                if rel is not None:
+                    self._stored.pop(rel, None)
+                    self._texts.pop(rel, None)
                 continue
-            if not isinstance(rel, str):
-                continue
-            if isinstance(entry, dict):
-                self._stored[rel] = entry
+            if entry is not None:
+                self._stored[rel], self._texts[rel] = entry, text
             else:
                 self._stored.pop(rel, None)
+                self._texts.pop(rel, None)
 
     def get(self, rel: str, sha256: str, shown: str) -> ReadFile | None:
-        raw = self._stored.get(rel)
-        if not isinstance(raw, dict) or raw.get("sha256") != sha256 or raw.get("shown") != shown:
+        found = self._stored.get(rel)
+        if found is None or found.sha256 != sha256 or found.shown != shown:
             return None
-        try:
-            found = ReadFile.from_json(raw)
-        except (CacheFormatError, KeyError, TypeError, ValueError):
-            return None
-        self._used[rel] = raw
+        self._used[rel] = self._texts[rel]
         return found
 
     def put(self, rel: str, entry: ReadFile) -> None:
         try:
-            self._used[rel] = entry.to_json()
-        except CacheFormatError:
+            self._used[rel] = _ENCODER.encode([rel, entry])
+        except (TypeError, ValueError):
             self._used.pop(rel, None)
 
     def save(self) -> bool:
         """Record what this run changed (appended, or the file rewritten); True when written."""
         if self.path is None:
             return False
-        changed = [(rel, entry) for rel, entry in self._used.items() if self._stored.get(rel) is not entry]
-        changed += [(rel, None) for rel in self._stored if rel not in self._used]
+        changed = [(rel, text) for rel, text in self._used.items() if self._texts.get(rel) is not text]
+        changed += [(rel, _ENCODER.encode([rel, None])) for rel in self._texts if rel not in self._used]
         if not changed:
             return False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self._appendable and self._lines + len(changed) <= len(self._used) * (1 + self.REWRITE_RATIO):
-                text = "".join(_line(rel, entry) for rel, entry in changed)
-                with open(self.path, "a", encoding="utf-8") as handle:
-                    handle.write(text if self._ends_with_newline else "\n" + text)
+                text = b"".join(_line(entry) for _, entry in changed)
+                with open(self.path, "ab") as handle:
+                    handle.write(text if self._ends_with_newline else b"\n" + text)
                 self._lines += len(changed)
             else:
-                header = json.dumps({"format": FORMAT, "salt": self.salt}) + "\n"
-                write_atomic(self.path, (header + "".join(_line(rel, entry) for rel, entry in self._used.items()))
-                             .encode("utf-8"))
+                header = json.dumps({"format": FORMAT, "salt": self.salt}).encode() + b"\n"
+                write_atomic(self.path, header + b"".join(_line(entry) for entry in self._used.values()))
                 self._lines, self._appendable = len(self._used), True
                 for name in LEGACY_FILES:
                     self.path.with_name(name).unlink(missing_ok=True)
             self._ends_with_newline = True
         except OSError:
             return False  # a cache that cannot be written is only a slower next build
-        self._stored = dict(self._used)
+        self._texts = dict(self._used)
+        self._stored = {rel: entry for rel, entry in self._stored.items() if rel in self._texts}
         return True
 
 
-def _line(rel: str, entry: dict | None) -> str:
+_PATH_ONLY = msgspec.json.Decoder(tuple[str, msgspec.Raw])
+
+
+def _path_of(text: bytes) -> str | None:
+    """The path a line is about, when its entry does not fit the model."""
+    try:
+        return _PATH_ONLY.decode(text)[0]
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+
+
+def _line(text: bytes) -> bytes:
     """``<SHA-256 of the JSON text> <JSON text>``: the hash is checked when the line is read back."""
-    text = json.dumps([rel, entry], ensure_ascii=False, separators=(",", ":"))
-    return f"{text_sha256(text)} {text}\n"
+    return bytes_sha256(text).encode() + b" " + text + b"\n"

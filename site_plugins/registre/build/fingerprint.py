@@ -17,7 +17,8 @@ from registre.seal.hashing import file_sha256
 
 FORMAT = "registre-page-v1"
 RENDERING_LIBRARIES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "MarkupSafe",
-                       "PyYAML", "babel", "nh3", "tinyhtml5")  # nh3, tinyhtml5: registre.checks.html_policy
+                       "PyYAML", "babel", "nh3", "tinyhtml5",  # nh3, tinyhtml5: registre.checks.html_policy
+                       "msgspec")  # the act cache
 
 
 @lru_cache(maxsize=1)
