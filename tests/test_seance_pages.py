@@ -259,6 +259,23 @@ def test_what_is_not_online_is_not_stated(built):
     assert "2026" not in text_of(article(built.page("seances")))
 
 
+def test_members_the_file_does_not_name_are_not_said_absent(built, tmp_path):
+    """Without « absents », 11 present and 2 represented of 15: the page does not say that nobody was
+    absent (the check warns about the total)."""
+    project = private_copy(built, tmp_path / "sans-absents")
+    path = project.acts / "2025/seance-2025-12-11.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("absents: [Luc BERNARD, Sophie FOURNIER]\n", ""),
+                    encoding="utf-8")
+    result = project.build()
+    assert_ok(result)
+    assert "seance.membres_total" in result.stderr or "15 membres en exercice" in result.stderr
+    page = text_of(article(project.page("seances/2025-12-11")))
+    assert "2 membres en exercice ne sont pas mentionnés dans le fichier de la séance" in page
+    assert "Aucun membre absent" not in page
+    # With the absents written, as in the register built for this module: they are listed.
+    assert "Absents (2) Luc BERNARD Sophie FOURNIER" in text_of(article(built.page("seances/2025-12-11")))
+
+
 def test_seance_without_file_keeps_its_page(built):
     page = text_of(article(built.page("seances/2025-04-10")))
     assert "Liste établie en application de l'article L2121-25 du CGCT" in page

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import MKDOCS_YML, ROOT, Project
+from conftest import MKDOCS_YML, ROOT, VALID_DECISION, Project
 from pypdf import PdfWriter
 from registre.build.load import load_register
 from registre.domain.config import load_config
@@ -189,26 +189,157 @@ def test_convocation_without_population(project, convocation, expected):
 
 # -- quorum (L2121-17) -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("membres, present, seconde, ok", [
+@pytest.mark.parametrize("membres, present, ok", [
     # 15 in office: more than half is more than 7.5, so 8.
-    (15, 7, "false", False),
-    (15, 8, "false", True),
+    (15, 7, False),
+    (15, 8, True),
     # 14 in office: more than 7, so 8 again.
-    (14, 7, "false", False),
-    (14, 8, "false", True),
-    # second convocation: no quorum required (L2121-17 al. 2).
-    (15, 7, "true", True),
+    (14, 7, False),
+    (14, 8, True),
 ])
-def test_quorum(project, membres, present, seconde, ok):
+def test_quorum(project, membres, present, ok):
     configure(project, habitants=1500)
     presents = MEMBERS[:present]
     absents = [m for m in MEMBERS[:membres] if m not in presents]
     project.add("2025/seance-2025-07-03.md",
                 seance(membres_en_exercice=str(membres), presents=names(presents), absents=names(absents),
-                       pouvoirs=None, seconde_convocation=seconde), dedent=False)
+                       pouvoirs=None), dedent=False)
+    project.add("2025/deliberation-2025-1.md", deliberation(presents=present, votants=present, pour=present,
+                                                            contre=0), dedent=False)
     register = register_of(project)
     assert (found(register, "seance.quorum") == []) is ok
     assert "seance.membres_total" not in codes(register)
+
+
+def test_a_seance_without_quorum_that_deliberated_nothing_is_a_record(project):
+    """7 of 15 present: the council could not deliberate; the file records the meeting (the first
+    convocation a second one follows), it is not an error while no délibération is dated on it."""
+    configure(project, habitants=1500)
+    absents = MEMBERS[7:]
+    project.add("2025/seance-2025-07-03.md", seance(presents=names(MEMBERS[:7]), absents=names(absents),
+                                                    pouvoirs=None), dedent=False)
+    register = register_of(project)
+    assert found(register, "seance.quorum") == [] and register.ok
+
+
+def first_seance(day: str, present: int, convocation: str) -> str:
+    """A séance of 15 members with ``present`` of them present, no proxy, nothing deliberated."""
+    return seance(day=day, convocation=convocation, presents=names(MEMBERS[:present]),
+                  absents=names(MEMBERS[present:]), pouvoirs=None, liste=None)
+
+
+@pytest.mark.parametrize("first, ok", [
+    # 7 of 15 on Monday 30 June, the second convocation's séance on Thursday 3 July: 3 days later.
+    (("2025-06-30", 7, "2025-06-25"), True),
+    # the first séance on Tuesday 1 July: only 2 days before the second (« à trois jours au moins
+    # d'intervalle », L2121-17).
+    (("2025-07-01", 7, "2025-06-27"), False),
+    # the séance before had its quorum (8 of 15): no ground for a second convocation.
+    (("2025-06-30", 8, "2025-06-25"), False),
+    # no earlier séance in the register.
+    (None, False),
+])
+def test_second_convocation_follows_a_seance_without_quorum(project, first, ok):
+    configure(project, habitants=1500)
+    if first is not None:
+        day, present, convocation = first
+        project.add(f"2025/seance-{day}.md", first_seance(day, present, convocation), dedent=False)
+    second = seance(seconde_convocation="true", presents=names(MEMBERS[:5]), absents=names(MEMBERS[5:]),
+                    pouvoirs=None)
+    project.add("2025/seance-2025-07-03.md", second, dedent=False)
+    project.add("2025/deliberation-2025-1.md", deliberation(presents=5, votants=5, pour=5, contre=0), dedent=False)
+    register = register_of(project)
+    line = second.split("\n").index("seconde_convocation: true") + 1
+    errors = found(register, "seance.seconde_convocation")
+    assert (errors == []) is ok, errors
+    assert found(register, "seance.quorum") == [] and found(register, "seance.vote_quorum") == []
+    if not ok:
+        assert errors[0].is_error and errors[0].line == line and "L2121-17" in errors[0].message
+
+
+def test_quorum_error_no_longer_suggests_a_false_second_convocation(project):
+    configure(project, habitants=1500)
+    project.add("2025/seance-2025-07-03.md", seance(presents=names(MEMBERS[:7]), absents=names(MEMBERS[7:]),
+                                                    pouvoirs=None), dedent=False)
+    project.add("2025/deliberation-2025-1.md", deliberation(presents=7, votants=7, pour=7, contre=0), dedent=False)
+    [error] = found(register_of(project), "seance.quorum")
+    assert "propre fichier" in error.fix and "seconde_convocation: true" in error.fix
+
+
+# -- dates to come: prepared in advance, published on their date -----------------------------------
+
+def test_a_seance_to_come_may_be_prepared(project):
+    """Convocation sent, file written: no error; the site shows nothing of it before its date
+    (tests/test_seance_pages.py)."""
+    configure(project, habitants=1500, today="2025-12-15")
+    project.add("2025/seance-2025-12-20.md", seance(day="2025-12-20", convocation="2025-12-12", liste=None),
+                dedent=False)
+    register = register_of(project)
+    assert register.ok and not [d for d in register.diagnostics if d.path.endswith("seance-2025-12-20.md")]
+
+
+def test_a_late_liste_scheduled_later_is_said_scheduled(project):
+    # Séance of 3 July, liste due on 10 July; « publication » 22 December, after today (15 December).
+    configure(project, habitants=1500, today="2025-12-15")
+    project.add("2025/seance-2025-07-03.md", seance(liste="\n  publication: {date: 2025-12-22}"), dedent=False)
+    [late] = found(register_of(project), "seance.liste_late")
+    assert "dont la mise en ligne est prévue le 22 décembre 2025" in late.message
+    assert "mise en ligne le 22" not in late.message
+
+
+# -- names: accents, lists written without brackets -------------------------------------------------
+
+def test_a_name_written_with_and_without_an_accent_is_one_member(project):
+    configure(project, habitants=1500)
+    presents = PRESENTS[:9] + ["Núria SALA", "Nuria SALA"]
+    project.add("2025/seance-2025-07-03.md", seance(presents=names(presents)), dedent=False)
+    [error] = found(register_of(project), "seance.name_duplicate")
+    assert "Nuria SALA" in error.message and "même ligne" in error.message
+
+
+def test_a_member_present_and_represented_under_two_spellings(project):
+    configure(project, habitants=1500)
+    presents = PRESENTS[:9] + ["Céline MARTY"]
+    pouvoirs = "\n  - {de: Celine MARTY, a: Marie DURAND}\n  - {de: Luc BERNARD, a: Paul ROUX}"
+    project.add("2025/seance-2025-07-03.md", seance(presents=names(presents), pouvoirs=pouvoirs), dedent=False)
+    assert found(register_of(project), "seance.pouvoir_mandant_present")
+
+
+def test_names_separated_by_commas_without_brackets(project):
+    configure(project, habitants=1500)
+    project.add("2025/seance-2025-07-03.md", seance(presents=", ".join(PRESENTS)), dedent=False)
+    errors = [d for d in found(register_of(project), "seance.name") if "virgule" in d.message]
+    assert len(errors) == 1 and "[Patrick PASCAL, Marie DURAND]" in errors[0].fix
+
+
+# -- messages ----------------------------------------------------------------------------------------
+
+def test_convocation_messages(project):
+    configure(project, habitants=12000)
+    # urgence already written: the fix does not ask for it again; « 0 jour franc » in the singular.
+    project.add("2025/seance-2025-07-03.md", seance(convocation="2025-07-02", urgence="true"), dedent=False)
+    [error] = found(register_of(project), "seance.convocation")
+    assert "0 jour franc " in error.message and "urgence: true" not in error.fix
+    # five jours francs from 3 500 inhabitants: sent Sunday 29 June → 30 June, 1, 2 July = 3.
+    project.add("2025/seance-2025-07-03.md", seance(convocation="2025-06-29"), dedent=False)
+    [error] = found(register_of(project), "seance.convocation")
+    assert "3\u202f500 habitants" in error.message and "urgence: true" in error.fix
+
+
+# -- delegation (L2122-22) ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("pour, contre, refused", [(4, 8, True), (8, 4, False)])
+def test_a_decision_cannot_rest_on_a_rejected_delegation(project, pour, contre, refused):
+    configure(project, habitants=1500)
+    project.add("2025/seance-2025-07-03.md", seance(), dedent=False)
+    project.add("2025/deliberation-2025-1.md", deliberation(votants=12, pour=pour, contre=contre), dedent=False)
+    project.add("2025/decision-2025-11.md", VALID_DECISION.replace("deliberation: 2020-06-11", "deliberation: 2025-07-03")
+                .replace("date: 2025-05-30", "date: 2025-07-30").replace("20250530", "20250730")
+                .replace("2025-06-02", "2025-07-31"), dedent=False)
+    errors = found(register_of(project), "delegation.rejetee")
+    assert bool(errors) is refused
+    if refused:
+        assert errors[0].is_error and errors[0].line == 8
 
 
 # -- proxies, présents, absents, secretaries (L2121-20, L2121-15) -------------------------------

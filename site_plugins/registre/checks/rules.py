@@ -25,8 +25,8 @@ from registre.domain.ar import check_ar
 from registre.domain.characters import FORBIDDEN_IN_TEXT, describe, forbidden_lines, what_to_do
 from registre.domain.dates import format_date
 from registre.domain.diagnostics import Diagnostic, error, warning
-from registre.domain.lifecycle import possible_results
-from registre.domain.model import Act, ActType, Annex, Portee, TransmissionStatus
+from registre.domain.lifecycle import possible_results, resultat
+from registre.domain.model import Act, ActType, Annex, Portee, Resultat, TransmissionStatus
 from registre.domain.nomenclature import rule_matiere_nomenclature
 from registre.domain.paths import check_inside, display_path
 from registre.domain.register import Register
@@ -75,16 +75,32 @@ def rule_dates_order(register: Register) -> Iterable[Diagnostic]:
 
 
 def rule_delegation(register: Register) -> Iterable[Diagnostic]:
-    """A décision rests on a délégation the council gave before it (L2122-22)."""
+    """A décision rests on a délégation the council gave before it (L2122-22): not after the décision,
+    and not on a day whose délibérations the register holds were all rejected (a rejected délibération
+    delegates nothing)."""
+    outcomes: dict = defaultdict(set)  # date → outcomes of that day's délibérations
+    for act in register.acts:
+        if act.type is ActType.DELIBERATION:
+            outcomes[act.date].add(resultat(act))
     for act in register.acts:
         delegation = act.delegation
-        if delegation is not None and delegation.deliberation > act.date:
+        if delegation is None:
+            continue
+        if delegation.deliberation > act.date:
             yield error(_where(register, act), act.line_of("delegation.deliberation"),
                         f"la délibération donnant délégation est datée du {format_date(delegation.deliberation)}, "
                         f"après la décision ({format_date(act.date)}) : le maire ne peut décider par "
                         "délégation qu'en vertu d'une délibération déjà adoptée (L2122-22 CGCT).",
                         "vérifiez la date de la délibération de délégation (« deliberation » sous "
                         "« delegation ») et celle de la décision.", "delegation.order")
+        elif outcomes.get(delegation.deliberation) == {Resultat.REJETEE}:
+            yield error(_where(register, act), act.line_of("delegation.deliberation"),
+                        f"la délibération de délégation citée ({format_date(delegation.deliberation)}) a été "
+                        "rejetée, comme toutes les délibérations de ce jour dans le registre : une délibération "
+                        "rejetée ne délègue rien au maire (L2122-22 CGCT).",
+                        "citez la délibération de délégation adoptée par le conseil en fonction (« deliberation » "
+                        "sous « delegation ») ; sans délégation, la décision relève du conseil municipal.",
+                        "delegation.rejetee")
 
 
 def rule_transmission(register: Register) -> Iterable[Diagnostic]:

@@ -5,7 +5,8 @@ délibérations dated on a séance.
   1 with urgence (L2121-11, L2121-12); with ``habitants`` not set, 3 is assumed and a warning says so
   when only the shorter delay is met;
 - quorum: more than half of the members in office present, unless on a second convocation (L2121-17),
-  at the séance and for each délibération (members may leave);
+  at the séance and for each délibération (members may leave); a séance without quorum where nothing
+  was deliberated is the first meeting a second convocation follows, at least three days later;
 - proxies (L2121-20): the mandataire is present and holds one proxy at most, the mandant is not
   present; présents, mandants and absents are disjoint and add up to the members in office;
   secretaries are among the présents (L2121-15);
@@ -36,6 +37,7 @@ from registre.domain.seance import (
     HABITANTS_THRESHOLD,
     LISTE_DAYS,
     PV_DAYS,
+    SECOND_CONVOCATION_DAYS,
     Seance,
     convocation_days,
     jours_francs,
@@ -44,7 +46,18 @@ from registre.domain.seance import (
 
 
 def _days(count: int) -> str:
-    return f"{count} jour franc" if count == 1 else f"{count} jours francs"
+    return f"{count} jour franc" if count <= 1 else f"{count} jours francs"
+
+
+def _online(day, today, participle: str = "mise") -> str:
+    """« mise en ligne le … », or, for a date to come (a scheduled publication), « dont la mise en
+    ligne est prévue le … »."""
+    if day <= today:
+        return f"{participle} en ligne le {format_date(day)}"
+    return f"dont la mise en ligne est prévue le {format_date(day)}"
+
+
+THRESHOLD = f"{HABITANTS_THRESHOLD:,}".replace(",", "\u202f")  # « 3 500 »
 
 
 def _members(count: int) -> str:
@@ -92,43 +105,75 @@ def rule_convocation(register: Register) -> Iterable[Diagnostic]:
             if seance.urgence:
                 why = "même en cas d'urgence, le délai ne peut être inférieur à un jour franc (L2121-11, L2121-12 CGCT)"
             elif habitants is not None and habitants >= HABITANTS_THRESHOLD:
-                why = (f"dans une commune de {HABITANTS_THRESHOLD} habitants et plus, la convocation est adressée "
+                why = (f"dans une commune de {THRESHOLD} habitants et plus, la convocation est adressée "
                        "cinq jours francs au moins avant la séance (L2121-12 CGCT)")
             else:
                 why = ("la convocation est adressée trois jours francs au moins avant la séance (L2121-11 CGCT, "
-                       f"communes de moins de {HABITANTS_THRESHOLD} habitants)")
+                       f"communes de moins de {THRESHOLD} habitants)")
             latest = seance.date - timedelta(days=needed + 1)
+            urgence = ("" if seance.urgence else "Si le délai a été abrégé pour urgence, écrivez « urgence: true » "
+                       "(le maire en rend compte à l'ouverture de la séance) ; sinon ")
             yield error(path, line,
                         f"convocation envoyée le {sent} pour la séance du {held} : {_days(francs)} "
                         f"(ni le jour d'envoi ni celui de la séance ne comptent) ; {why}.",
                         f"vérifiez la date d'envoi : il fallait convoquer au plus tard le {format_date_long(latest)}. "
-                        "Si le délai a été abrégé pour urgence, écrivez « urgence: true » (le maire en rend compte "
-                        "à l'ouverture de la séance) ; sinon les délibérations de cette séance sont exposées "
-                        "à l'annulation.", "seance.convocation")
+                        + (urgence or "Sinon, ") + "les délibérations de cette séance sont exposées à l'annulation.",
+                        "seance.convocation")
         elif habitants is None and not seance.urgence and francs < 5:
             yield warning(path, line,
                           f"convocation envoyée {_days(francs)} avant la séance du {held} : le délai de trois jours "
-                          f"francs (communes de moins de {HABITANTS_THRESHOLD} habitants, L2121-11 CGCT) a été "
+                          f"francs (communes de moins de {THRESHOLD} habitants, L2121-11 CGCT) a été "
                           "retenu, la population de la commune n'étant pas indiquée ; à partir de "
-                          f"{HABITANTS_THRESHOLD} habitants il en faut cinq (L2121-12 CGCT).",
+                          f"{THRESHOLD} habitants il en faut cinq (L2121-12 CGCT).",
                           "indiquez la population sous « registre: » dans mkdocs.yml, par exemple "
                           "« habitants: 1500 ».", "seance.habitants_unknown")
 
 
 def rule_quorum(register: Register) -> Iterable[Diagnostic]:
-    for seance in register.seances:
+    """Quorum (L2121-17): a séance without it deliberates nothing; the second convocation that
+    follows, at least three days later, deliberates without it."""
+    deliberated = {act.date for act in register.acts if act.type is ActType.DELIBERATION}
+    previous: Seance | None = None
+    for seance in sorted(register.seances, key=lambda s: s.date):
         if seance.seconde_convocation:
-            continue
-        present = len(seance.presents)
-        if present < seance.quorum:
+            yield from _second_convocation(register, seance, previous)
+        elif seance.lacks_quorum and seance.date in deliberated:
+            present = len(seance.presents)
             yield error(_where(register, seance), seance.line_of("presents"),
                         f"quorum non atteint : {present} présent{'s' if present > 1 else ''} pour "
                         f"{_members(seance.membres_en_exercice)} en exercice ; le conseil ne délibère valablement "
                         f"que si la majorité de ses membres en exercice est présente, soit {seance.quorum} "
-                        "(L2121-17 CGCT ; les pouvoirs ne comptent pas).",
-                        "vérifiez la liste des présents et « membres_en_exercice » ; si la séance s'est tenue sur "
-                        "une seconde convocation après une première séance sans quorum, écrivez "
-                        "« seconde_convocation: true ».", "seance.quorum")
+                        "(L2121-17 CGCT ; les pouvoirs ne comptent pas), et des délibérations sont datées de "
+                        "cette séance.",
+                        "vérifiez la liste des présents et « membres_en_exercice ». Si le quorum manquait, le "
+                        "conseil n'a rien pu délibérer : il a été convoqué à nouveau, à trois jours au moins "
+                        "d'intervalle ; décrivez cette seconde séance dans son propre fichier avec "
+                        "« seconde_convocation: true » et datez-en les délibérations.", "seance.quorum")
+        previous = seance
+
+
+def _second_convocation(register: Register, seance: Seance, first: Seance | None) -> Iterable[Diagnostic]:
+    """A séance without quorum requirement follows, in the register, a séance that lacked it."""
+    path, line = _where(register, seance), seance.line_of("seconde_convocation")
+    why = ("le conseil ne délibère sans condition de quorum que s'il a été convoqué à nouveau après une "
+           "première séance où le quorum n'était pas atteint (L2121-17 CGCT)")
+    if first is None or first.seconde_convocation or not first.lacks_quorum:
+        before = ("le registre ne contient aucune séance antérieure" if first is None else
+                  f"la séance précédente du registre, le {format_date(first.date)}, "
+                  + ("était elle-même une seconde convocation" if first.seconde_convocation
+                     else f"avait le quorum ({len(first.presents)} présents pour {first.quorum} nécessaires)"))
+        yield error(path, line, f"« seconde_convocation: true » : {why} ; {before}.",
+                    "ajoutez le fichier de la première séance (ses présents, sans délibération), ou retirez "
+                    "« seconde_convocation: true » si le quorum était atteint.", "seance.seconde_convocation")
+        return
+    gap = (seance.date - first.date).days
+    if gap < SECOND_CONVOCATION_DAYS:
+        yield error(path, line,
+                    f"seconde convocation le {format_date(seance.date)}, {gap} jour{'s' if gap > 1 else ''} après la "
+                    f"séance sans quorum du {format_date(first.date)} : le conseil est convoqué à nouveau « à trois "
+                    "jours au moins d'intervalle » (L2121-17 CGCT).",
+                    "vérifiez les dates des deux séances ; une réunion plus proche ne peut pas délibérer sans "
+                    "quorum.", "seance.seconde_convocation")
 
 
 def rule_members(register: Register) -> Iterable[Diagnostic]:
@@ -266,7 +311,7 @@ def rule_liste(register: Register) -> Iterable[Diagnostic]:
                         "seance.liste_before")
         elif published is not None and published > due:
             yield warning(path, seance.line_of("liste.publication"),
-                          f"liste des délibérations mise en ligne le {format_date(published)}, plus d'une semaine "
+                          f"liste des délibérations {_online(published, today)}, plus d'une semaine "
                           f"après la séance du {format_date(seance.date)} : elle devait l'être au plus tard le "
                           f"{format_date(due)} (L2121-25 CGCT).",
                           "pour les séances suivantes, mettez la liste en ligne et affichez-la à la mairie dans la "
@@ -332,7 +377,7 @@ def rule_proces_verbal(register: Register) -> Iterable[Diagnostic]:
                             "seance.pv_before")
             elif published is not None and published > due:
                 yield warning(path, seance.line_of("proces_verbal.publication"),
-                              f"procès-verbal mis en ligne le {format_date(published)}, plus d'une semaine après "
+                              f"procès-verbal {_online(published, today, 'mis')}, plus d'une semaine après "
                               f"la séance du {format_date(arrete)} qui l'a arrêté : il devait l'être au plus tard "
                               f"le {format_date(due)} (L2121-15 CGCT).",
                               "pour les séances suivantes, publiez le procès-verbal dans la semaine où il est "
@@ -377,8 +422,8 @@ def rule_text(register: Register) -> Iterable[Diagnostic]:
                         what_to_do("cette ligne"), "body.character")
 
 
-SEANCE_RULES = (rule_duplicates, rule_convocation, rule_quorum, rule_members, rule_deliberations, rule_liste,
-                rule_proces_verbal, rule_text)
+SEANCE_RULES = (rule_duplicates, rule_convocation, rule_quorum, rule_members, rule_deliberations,
+                rule_liste, rule_proces_verbal, rule_text)
 
 
 def rule_seances(register: Register) -> Iterable[Diagnostic]:

@@ -14,9 +14,11 @@ from datetime import date
 
 
 def member_key(name: str) -> str:
-    """How two writings of one member's name compare: spaces, Unicode form and case aside
-    (« Marie DURAND » and « Marie  Durand » are one member)."""
-    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+    """How two writings of one member's name compare: spaces, Unicode form, accents and case aside
+    (« Marie DURAND », « Marie  Durand » and « Marie DURÁND » are one member: two members of one
+    council whose names differ only by an accent would be told apart by their first name)."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return " ".join(bare.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,13 @@ class Seance:
 
     @property
     def has_quorum(self) -> bool:
-        return self.seconde_convocation or len(self.presents) >= self.quorum
+        """Whether the council could deliberate: quorum reached, or a second convocation."""
+        return self.seconde_convocation or not self.lacks_quorum
+
+    @property
+    def lacks_quorum(self) -> bool:
+        """Fewer members present than the quorum (whatever the convocation)."""
+        return len(self.presents) < self.quorum
 
     def line_of(self, key: str) -> int:
         """Line of ``key`` (dotted for nested keys: ``proces_verbal.arrete_le``), else of its parent, else 1."""
@@ -101,6 +109,8 @@ HABITANTS_THRESHOLD = 3500  # from 3,500 inhabitants: five jours francs, with a 
 CONVOCATION_DAYS_SMALL = 3  # under 3,500 inhabitants (L2121-11)
 CONVOCATION_DAYS_LARGE = 5  # 3,500 and more (L2121-12)
 CONVOCATION_DAYS_URGENCE = 1  # urgence: never under one jour franc (L2121-11, L2121-12)
+# After a séance without quorum: « à nouveau convoqué à trois jours au moins d'intervalle » (L2121-17).
+SECOND_CONVOCATION_DAYS = 3
 LISTE_DAYS = 7  # liste des délibérations online « dans un délai d'une semaine » (L2121-25)
 PV_DAYS = 7  # PV online « dans la semaine qui suit la séance au cours de laquelle il a été arrêté » (L2121-15)
 

@@ -176,6 +176,15 @@ class SeanceView:
         return list(self.seance.absents) if self.seance else []
 
     @property
+    def unaccounted(self) -> int:
+        """Members in office the file names neither present, nor represented, nor absent (a warning of
+        the check): the page must not say that nobody was absent."""
+        s = self.seance
+        if s is None:
+            return 0
+        return max(0, s.membres_en_exercice - len(s.presents) - len(s.pouvoirs) - len(s.absents))
+
+    @property
     def quorum_text(self) -> str:
         s = self.seance
         if s is None:

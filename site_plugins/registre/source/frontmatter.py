@@ -210,6 +210,9 @@ _PROBLEMS = {
     "found character '\\t' that cannot start any token": "tabulation interdite (utilisez des espaces)",
     "expected <block end>, but found '<block mapping start>'": "indentation incohérente",
     "found undefined alias": "alias YAML interdit",
+    "found unexpected end of stream": "guillemet, crochet ou accolade non refermé avant la fin de l'en-tête",
+    "expected ',' or ']'": "crochet non refermé ou virgule manquante dans une liste [ … ]",
+    "expected ',' or '}'": "accolade non refermée ou virgule manquante dans un bloc { … }",
 }
 
 

@@ -273,13 +273,20 @@ def _names(r: _Reader, node: yaml.Node, key: str) -> list[str]:
     seen: dict[str, int] = {}
     for value, item in r.text_list(node, key):
         name = " ".join(value.split())
+        if "," in name or ";" in name:
+            r.err(item, f"« {key} » : « {name[:80]} » : une virgule sépare plusieurs conseillers, lus ici comme un "
+                        "seul nom.",
+                  f"écrivez une liste entre crochets, « {key}: [Patrick PASCAL, Marie DURAND] », ou un conseiller "
+                  "par ligne, « - Marie DURAND ».", "seance.name")
+            continue
         if len(name.split()) < 2:
             r.err(item, f"« {key} » : « {name[:60]} » n'est pas un nom complet.",
                   "écrivez chaque conseiller « Prénom NOM », par exemple « Marie DURAND ».", "seance.name")
             continue
         folded = member_key(name)
         if folded in seen:
-            r.err(item, f"« {key} » : « {name} » figure deux fois (déjà ligne {seen[folded]}).",
+            where = "plus haut sur la même ligne" if seen[folded] == r.line(item) else f"déjà ligne {seen[folded]}"
+            r.err(item, f"« {key} » : « {name} » figure deux fois ({where}).",
                   "retirez la ligne en double.", "seance.name_duplicate")
             continue
         seen[folded] = r.line(item)
