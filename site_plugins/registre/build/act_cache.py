@@ -24,10 +24,11 @@ file.  Plain Python, no MkDocs.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import msgspec
 
@@ -102,7 +103,9 @@ class ActCache:
         self.salt = salt
         self._stored: dict[str, ReadFile] = {}  # path → entry, as the file holds them
         self._texts: dict[str, bytes] = {}  # path → JSON text of its line in the file
-        self._used: dict[str, bytes] = {}  # path → JSON text of the entries this run used or read
+        # path → the entries this run used (the JSON text of their line) or read (the entry: encoded
+        # when written, one at a time, so that 100,000 entries never sit in memory as text)
+        self._used: dict[str, bytes | ReadFile] = {}
         self._lines = 0  # entry lines in the file, outdated ones included
         self._appendable = False  # the file has our header: lines can be appended to it
         self._ends_with_newline = True
@@ -152,41 +155,58 @@ class ActCache:
         return found
 
     def put(self, rel: str, entry: ReadFile) -> None:
-        try:
-            self._used[rel] = _ENCODER.encode([rel, entry])
-        except (TypeError, ValueError):
-            self._used.pop(rel, None)
+        self._used[rel] = entry
 
     def save(self) -> bool:
         """Record what this run changed (appended, or the file rewritten); True when written."""
         if self.path is None:
             return False
-        changed = [(rel, text) for rel, text in self._used.items() if self._texts.get(rel) is not text]
-        changed += [(rel, _ENCODER.encode([rel, None])) for rel in self._texts if rel not in self._used]
+        changed = [rel for rel, used in self._used.items() if self._texts.get(rel) is not used]
+        changed += [rel for rel in self._texts if rel not in self._used]  # forgotten: « [rel, null] »
         if not changed:
             return False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self._appendable and self._lines + len(changed) <= len(self._used) * (1 + self.REWRITE_RATIO):
-                text = b"".join(_line(entry) for _, entry in changed)
                 with open(self.path, "ab") as handle:
-                    handle.write(text if self._ends_with_newline else b"\n" + text)
+                    if not self._ends_with_newline:
+                        handle.write(b"\n")
+                    handle.writelines(self._lines_of(changed))
                 self._lines += len(changed)
             else:
                 header = json.dumps({"format": FORMAT, "salt": self.salt}).encode() + b"\n"
-                write_atomic(self.path, header + b"".join(_line(entry) for entry in self._used.values()))
+                write_atomic(self.path, itertools.chain([header], self._lines_of(list(self._used))))
                 self._lines, self._appendable = len(self._used), True
                 for name in LEGACY_FILES:
                     self.path.with_name(name).unlink(missing_ok=True)
             self._ends_with_newline = True
         except OSError:
             return False  # a cache that cannot be written is only a slower next build
-        self._texts = dict(self._used)
+        # The lines kept as text are those read back unchanged; an entry read in this run is not kept
+        # as text (it would double the memory of a cold build): a second save writes it again.
+        self._texts = {rel: used for rel, used in self._used.items() if isinstance(used, bytes)}
         self._stored = {rel: entry for rel, entry in self._stored.items() if rel in self._texts}
         return True
 
+    def _lines_of(self, rels: list[str]) -> Iterator[bytes]:
+        """The lines of ``rels``, encoded one at a time (an entry the model does not allow is left out:
+        its file is read again next time)."""
+        for rel in rels:
+            used = self._used.get(rel)
+            text = used if isinstance(used, bytes) else _encoded(rel, used)
+            if text is not None:
+                yield _line(text)
+
 
 _PATH_ONLY = msgspec.json.Decoder(tuple[str, msgspec.Raw])
+
+
+def _encoded(rel: str, entry: ReadFile | None) -> bytes | None:
+    """``[rel, entry]`` as JSON text; None for a value the model does not allow (not cached)."""
+    try:
+        return _ENCODER.encode([rel, entry])
+    except (TypeError, ValueError):
+        return None
 
 
 def _path_of(text: bytes) -> str | None:

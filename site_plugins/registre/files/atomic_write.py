@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterable
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder (``data`` may be
+    pieces, written one after the other: a large file never has to be whole in memory)."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(data)
+        with open(tmp, "wb") as handle:
+            if isinstance(data, (bytes, bytearray)):
+                handle.write(data)
+            else:
+                for piece in data:
+                    handle.write(piece)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
