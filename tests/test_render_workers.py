@@ -151,6 +151,14 @@ def test_how_many_processes(monkeypatch):
     assert worker_count(10_000, {}) == 1  # room for one more copy of the build only
     monkeypatch.setattr(render_share, "_memory", lambda: (900 << 20, 500 << 20))
     assert worker_count(10_000, {}) == 0
+    # Plenty of free memory, but the 4 Gio budget: 1.6 Gio resident when the pages are shared out
+    # (100,000 acts) leaves no room for (1 + 2) × 1.6 = 4.8 Gio; 1.3 Gio does (3.9 Gio).
+    monkeypatch.setattr(render_share, "_cores", lambda: 2)
+    monkeypatch.setattr(render_share, "_memory", lambda: (24 << 30, 1640 << 20))
+    assert worker_count(100_000, {}) == 0
+    assert worker_count(100_000, {"REGISTRE_RENDER_WORKERS": "1"}) == 1  # asked for: done
+    monkeypatch.setattr(render_share, "_memory", lambda: (24 << 30, 1330 << 20))
+    assert worker_count(100_000, {}) == 1
     assert worker_count(5, {"REGISTRE_RENDER_WORKERS": "8"}) == 5  # asked: at most one per page
     assert worker_count(10_000, {"REGISTRE_RENDER_WORKERS": "0"}) == 0
     monkeypatch.setattr(render_share, "fork_available", lambda: False)
