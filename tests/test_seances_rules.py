@@ -287,6 +287,32 @@ def test_a_late_liste_scheduled_later_is_said_scheduled(project):
     assert "mise en ligne le 22" not in late.message
 
 
+def test_pv_arrete_at_a_seance_whose_file_has_errors_names_that_file(project):
+    configure(project, habitants=1500)
+    project.add("2025/seance-2025-07-03.md", seance(proces_verbal=PV_OK), dedent=False)
+    project.add("2025/seance-2025-09-18.md", second_seance().replace("lieu:", "lieux:"), dedent=False)
+    register = register_of(project)
+    [error] = [d for d in found(register, "seance.pv_arrete") if d.path.endswith("seance-2025-07-03.md")]
+    assert "seance-2025-09-18.md" in error.message and "contient des erreurs" in error.message
+    assert "aucune séance après" not in error.message
+
+
+def test_a_publication_date_written_alone_shows_the_block(project):
+    configure(project, habitants=1500)
+    project.add("2025/seance-2025-07-03.md", seance(liste="\n  publication: 2025-07-07"), dedent=False)
+    [error] = [d for d in register_of(project).diagnostics if d.code == "type.mapping"]
+    assert "publication: {date: 2025-07-07}" in error.fix
+
+
+@pytest.mark.parametrize("text, code", [("---\n---\n", "frontmatter.empty"),
+                                        ("---\n- a\n---\n", "frontmatter.not_mapping"), ("", "file.empty")])
+def test_header_errors_of_a_seance_file_speak_of_a_seance(project, text, code):
+    configure(project, habitants=1500)
+    project.add("2025/seance-2025-07-03.md", text, dedent=False)
+    [error] = found(register_of(project), code)
+    assert "type: seance" in error.fix and "l'acte" not in error.fix
+
+
 # -- names: accents, lists written without brackets -------------------------------------------------
 
 def test_a_name_written_with_and_without_an_accent_is_one_member(project):
@@ -333,9 +359,10 @@ def test_a_decision_cannot_rest_on_a_rejected_delegation(project, pour, contre, 
     configure(project, habitants=1500)
     project.add("2025/seance-2025-07-03.md", seance(), dedent=False)
     project.add("2025/deliberation-2025-1.md", deliberation(votants=12, pour=pour, contre=contre), dedent=False)
-    project.add("2025/decision-2025-11.md", VALID_DECISION.replace("deliberation: 2020-06-11", "deliberation: 2025-07-03")
+    decision = (VALID_DECISION.replace("deliberation: 2020-06-11", "deliberation: 2025-07-03")
                 .replace("date: 2025-05-30", "date: 2025-07-30").replace("20250530", "20250730")
-                .replace("2025-06-02", "2025-07-31"), dedent=False)
+                .replace("2025-06-02", "2025-07-31"))
+    project.add("2025/decision-2025-11.md", decision, dedent=False)
     errors = found(register_of(project), "delegation.rejetee")
     assert bool(errors) is refused
     if refused:

@@ -22,7 +22,13 @@ from registre.seal.ledger import LEDGER_NAME
 from registre.source.files import declared_annexes, iter_act_files, name_problem
 from registre.source.frontmatter import FrontMatterError, read_source
 from registre.source.schema import read_act
-from registre.source.seance_schema import declared_original, declares_seance, is_seance_name, read_seance
+from registre.source.seance_schema import (
+    as_seance_header_error,
+    declared_original,
+    declares_seance,
+    is_seance_name,
+    read_seance,
+)
 
 
 def load_register(acts_root: Path, config: RegistreConfig, *, today: date | None = None,
@@ -108,9 +114,10 @@ def read_file(data: bytes, rel: str, shown: str, key: str, today: date) -> ReadF
     try:
         source = read_source(shown, data)
     except FrontMatterError as exc:
-        if exc.diagnostic.code == "frontmatter.missing":
-            return ReadFile(key, shown, None, [], headless=exc.diagnostic)
-        return ReadFile(key, shown, None, [exc.diagnostic])
+        diagnostic = as_seance_header_error(exc.diagnostic) if is_seance_name(rel) else exc.diagnostic
+        if diagnostic.code == "frontmatter.missing":
+            return ReadFile(key, shown, None, [], headless=diagnostic)
+        return ReadFile(key, shown, None, [diagnostic])
     if is_seance_name(rel) or declares_seance(source):
         seance, diags = read_seance(source, acts_root_rel=rel, today=today)
         # A séance with errors still names its signed PV: a file the register knows, not a stray one.

@@ -342,7 +342,19 @@ def rule_proces_verbal(register: Register) -> Iterable[Diagnostic]:
                         "commencement de cette séance, une fois arrêté.", "dates.not_yet")
             arrete = None
         elif arrete is not None:
-            if arrete not in register.seance_by_date or arrete <= seance.date:
+            unreadable = None  # the file of that séance, when it has errors (the register lacks the séance)
+            if arrete not in register.seance_by_date and arrete > seance.date:
+                name = f"seance-{arrete.isoformat()}.md"
+                unreadable = next((shown for rel, shown in register.shown_paths.items()
+                                   if rel.rsplit("/", 1)[-1] == name), None)
+            if unreadable is not None:
+                yield error(path, seance.line_of("proces_verbal.arrete_le"),
+                            f"procès-verbal arrêté le {format_date(arrete)} : le fichier de cette séance, "
+                            f"{unreadable}, contient des erreurs (voir ses messages) ; le registre ne peut pas "
+                            "vérifier qu'elle a arrêté ce procès-verbal.",
+                            f"corrigez d'abord {unreadable}.", "seance.pv_arrete")
+                arrete = None
+            elif arrete not in register.seance_by_date or arrete <= seance.date:
                 known = (f"les séances suivantes du registre : {', '.join(format_date(d) for d in later[:5])}"
                          if later else "le registre n'a aucune séance après celle-ci")
                 yield error(path, seance.line_of("proces_verbal.arrete_le"),

@@ -56,6 +56,7 @@ MATIERE_RE = re.compile(r"^[1-9](\.[1-9]\d?){0,4}$")
 # (a tag, an end tag, a comment); « a < b » and « < 10 € » stay text.
 HTML_RE = re.compile(r"<[A-Za-z/!?][^>\n]{0,38}>?")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+DATE_LIKE_RE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")  # « publication: 2025-06-02 »: a date alone
 TRUE_WORDS = ("true",)
 FALSE_WORDS = ("false",)
 IMPLICIT_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in
@@ -337,6 +338,11 @@ class _Reader:
 
     def dated(self, node: yaml.Node, key: str, allowed: tuple[str, ...] = DATED_KEYS) -> date | None:
         """A ``{date: …}`` block (publication, notification, affichage)."""
+        if isinstance(node, yaml.ScalarNode) and DATE_LIKE_RE.match(node.value.strip()):
+            short = key.rsplit(".", 1)[-1]
+            self.err(node, f"« {key} » : la date s'écrit dans un bloc, pas seule.",
+                     f"écrivez « {short}: {{date: {node.value}}} ».", "type.mapping")
+            return None
         children = self.mapping(node, key, allowed)
         if children is None:
             return None

@@ -10,6 +10,7 @@ the séance) are :mod:`registre.checks.seances`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 
@@ -55,6 +56,19 @@ KEY_NAMES = {
     "convocation": "la date d'envoi de la convocation", "membres_en_exercice": "le nombre de membres en exercice",
     "president": "le président de séance", "presents": "la liste des présents",
 }
+
+
+# The header errors found before the file is known to be a séance (frontmatter.py speaks of an act):
+# for a file named « seance-… », their fix describes a séance.
+HEADER_CODES = frozenset({"file.empty", "frontmatter.missing", "frontmatter.empty", "frontmatter.not_mapping"})
+HEADER_FIX = ("décrivez la séance entre deux lignes « --- » : « type: seance », date, lieu, convocation, "
+              "membres_en_exercice, president, presents (voir « Le fichier de séance » dans le guide du format "
+              "des actes).")
+
+
+def as_seance_header_error(diagnostic: Diagnostic) -> Diagnostic:
+    """A header error of a séance file, with the fix of a séance."""
+    return dataclasses.replace(diagnostic, fix=HEADER_FIX) if diagnostic.code in HEADER_CODES else diagnostic
 
 
 def is_seance_name(rel: str) -> bool:
