@@ -179,6 +179,20 @@ def test_registre_new_decision_leaves_the_delegation_to_complete_when_the_mandat
     assert project.registre("check").returncode != 0
 
 
+def test_registre_new_decision_does_not_propose_a_rejected_delegation(project):
+    """The council rejected the délégation of 2 April 2026 (4 pour, 11 contre); a décision cited it
+    anyway (an error of its own).  On 20 April the proposal is not that date: nothing of the new
+    mandate is left to propose."""
+    configure(project, MANDATS, today=TODAY_2026)
+    rejected = delegation_delib(1, "2026-04-02").replace("pour: 15, contre: 0", "pour: 4, contre: 11")
+    project.add("2026/deliberation-2026-1.md", rejected)
+    project.add("2026/decision-2026-1.md", decision(1, "2026-04-10", "2026-04-02"))
+    assert errors(check(project), "delegation.rejetee")
+    text = _new_decision(project, "2026-04-20")
+    line = next(l for l in text.split("\n") if l.startswith("  deliberation:"))
+    assert "2026-04-02" not in line and "À COMPLÉTER" in line
+
+
 def test_registre_new_decision_without_mandats_takes_the_last_decision(project):
     configure(project, "", today=TODAY_2026)
     project.add("2026/decision-2026-1.md", decision(1, "2026-03-10", "2020-06-11"))

@@ -25,8 +25,9 @@ from registre.domain.ar import check_ar
 from registre.domain.characters import FORBIDDEN_IN_TEXT, describe, forbidden_lines, what_to_do
 from registre.domain.dates import format_date
 from registre.domain.diagnostics import Diagnostic, error, warning
-from registre.domain.lifecycle import possible_results, resultat
-from registre.domain.model import Act, ActType, Annex, Portee, Resultat, TransmissionStatus
+from registre.domain.lifecycle import possible_results
+from registre.domain.mandats import rejected_days
+from registre.domain.model import Act, ActType, Annex, Portee, TransmissionStatus
 from registre.domain.nomenclature import rule_matiere_nomenclature
 from registre.domain.paths import check_inside, display_path
 from registre.domain.register import Register
@@ -78,10 +79,7 @@ def rule_delegation(register: Register) -> Iterable[Diagnostic]:
     """A décision rests on a délégation the council gave before it (L2122-22): not after the décision,
     and not on a day whose délibérations the register holds were all rejected (a rejected délibération
     delegates nothing)."""
-    outcomes: dict = defaultdict(set)  # date → outcomes of that day's délibérations
-    for act in register.acts:
-        if act.type is ActType.DELIBERATION:
-            outcomes[act.date].add(resultat(act))
+    rejected = rejected_days(register.acts)
     for act in register.acts:
         delegation = act.delegation
         if delegation is None:
@@ -93,7 +91,7 @@ def rule_delegation(register: Register) -> Iterable[Diagnostic]:
                         "délégation qu'en vertu d'une délibération déjà adoptée (L2122-22 CGCT).",
                         "vérifiez la date de la délibération de délégation (« deliberation » sous "
                         "« delegation ») et celle de la décision.", "delegation.order")
-        elif outcomes.get(delegation.deliberation) == {Resultat.REJETEE}:
+        elif delegation.deliberation in rejected:
             yield error(_where(register, act), act.line_of("delegation.deliberation"),
                         f"la délibération de délégation citée ({format_date(delegation.deliberation)}) a été "
                         "rejetée, comme toutes les délibérations de ce jour dans le registre : une délibération "

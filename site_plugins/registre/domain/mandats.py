@@ -57,6 +57,16 @@ def is_delegation_deliberation(act: Act) -> bool:
             and "compte rendu" not in objet and "compte-rendu" not in objet)
 
 
+def rejected_days(acts: Iterable[Act]) -> set[date]:
+    """Days whose délibérations the register holds were all rejected: a délégation cited at such a
+    date was never given (a rejected délibération delegates nothing)."""
+    outcomes: dict[date, set[bool]] = {}
+    for act in acts:
+        if act.type is ActType.DELIBERATION:
+            outcomes.setdefault(act.date, set()).add(is_rejected(act))
+    return {day for day, rejected in outcomes.items() if rejected == {True}}
+
+
 @dataclass(frozen=True)
 class KnownDelegation:
     deliberation: date
@@ -68,9 +78,13 @@ def mandate_delegation(acts: Iterable[Act], mandat: Mandat, on: date) -> KnownDe
     """The latest délibération of delegation of ``mandat`` voted on or before ``on``, found in the
     register: a délibération of delegation itself, or the délibération cited by a décision."""
     found: list[tuple[date, int, date, int, str]] = []
+    acts = list(acts)
+    rejected = rejected_days(acts)
     for act in acts:
         if act.type is ActType.DECISION and act.delegation is not None:
             day, rank = act.delegation.deliberation, 0
+            if day in rejected:
+                continue  # an earlier décision's mistake is not proposed again
         elif is_delegation_deliberation(act):
             day, rank = act.date, 1  # the délibération itself is the better source
         else:
