@@ -154,7 +154,13 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
     @event_priority(-100)  # last: whatever another plugin or extension produced is sanitised too
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         generated = self.build.page_to_render(page.file.src_uri) if self.build else None
-        return sanitize(html) if generated is not None and generated.staff_text else html
+        if generated is None:
+            return html
+        # Converted: MkDocs needs no more of the Markdown, which it would otherwise hold for every page
+        # until it writes the first (≈ 300 MB at 100,000 acts).
+        page.markdown = ""
+        page.file.content_string = ""
+        return sanitize(html) if generated.staff_text else html
 
     @event_priority(50)
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
