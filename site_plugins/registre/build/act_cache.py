@@ -101,8 +101,7 @@ class ActCache:
     def __init__(self, path: Path | None, salt: str):
         self.path = path
         self.salt = salt
-        self._stored: dict[str, ReadFile] = {}  # path → entry, as the file holds them
-        self._texts: dict[str, bytes] = {}  # path → JSON text of its line in the file
+        self._stored: dict[str, tuple[ReadFile, bytes]] = {}  # path → (entry, JSON text of its line), as in the file
         # path → the entries this run used (the JSON text of their line) or read (the entry: encoded
         # when written, one at a time, so that 100,000 entries never sit in memory as text)
         self._used: dict[str, bytes | ReadFile] = {}
@@ -139,20 +138,18 @@ class ActCache:
                 rel = _path_of(text)  # a value of the wrong type: that file is read again
                 if rel is not None:
                     self._stored.pop(rel, None)
-                    self._texts.pop(rel, None)
                 continue
             if entry is not None:
-                self._stored[rel], self._texts[rel] = entry, text
+                self._stored[rel] = (entry, text)
             else:
                 self._stored.pop(rel, None)
-                self._texts.pop(rel, None)
 
     def get(self, rel: str, sha256: str, shown: str) -> ReadFile | None:
-        found = self._stored.get(rel)
-        if found is None or found.sha256 != sha256 or found.shown != shown:
+        entry, text = self._stored.get(rel, (None, None))
+        if entry is None or entry.sha256 != sha256 or entry.shown != shown:
             return None
-        self._used[rel] = self._texts[rel]
-        return found
+        self._used[rel] = text
+        return entry
 
     def put(self, rel: str, entry: ReadFile) -> None:
         self._used[rel] = entry
@@ -161,8 +158,8 @@ class ActCache:
         """Record what this run changed (appended, or the file rewritten); True when written."""
         if self.path is None:
             return False
-        changed = [rel for rel, used in self._used.items() if self._texts.get(rel) is not used]
-        changed += [rel for rel in self._texts if rel not in self._used]  # forgotten: « [rel, null] »
+        changed = [rel for rel, used in self._used.items() if self._stored.get(rel, (None, None))[1] is not used]
+        changed += [rel for rel in self._stored if rel not in self._used]  # forgotten: « [rel, null] »
         if not changed:
             return False
         try:
@@ -184,8 +181,8 @@ class ActCache:
             return False  # a cache that cannot be written is only a slower next build
         # The lines kept as text are those read back unchanged; an entry read in this run is not kept
         # as text (it would double the memory of a cold build): a second save writes it again.
-        self._texts = {rel: used for rel, used in self._used.items() if isinstance(used, bytes)}
-        self._stored = {rel: entry for rel, entry in self._stored.items() if rel in self._texts}
+        self._stored = {rel: (entry, text) for rel, (entry, text) in self._stored.items()
+                        if self._used.get(rel) is text}
         return True
 
     def _lines_of(self, rels: list[str]) -> Iterator[bytes]:

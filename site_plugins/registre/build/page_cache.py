@@ -174,7 +174,7 @@ class PageCache:
         return None if digest is None else self._path(key, digest)
 
     def check_all_soon(self) -> None:
-        """Start checking every kept page in a forked process (:mod:`registre.build.forked`): it hashes
+        """Start checking every kept page in a forked process (:mod:`registre.files.forked`): it hashes
         on the other core while the build reads the register (a thread would slow that reading down by
         competing for the interpreter's lock); :meth:`wait` before using them.  Where forking is not
         possible, or for a few pages, each page is checked when it is asked for."""

@@ -22,12 +22,12 @@ from mkdocs.structure.pages import Page
 
 from registre.build.block_cache import BlockCache, key_for
 from registre.build.incremental import BuildRefused, SiteBuild
-from registre.files.forked import fork_available
 from registre.build.template_cache import CheckedBytecodeCache
 from registre.checks.html_policy import sanitize
 from registre.domain.config import OPTIONS, RegistreConfig
 from registre.domain.dates import format_date, format_date_long
 from registre.domain.plurals import counted
+from registre.files.forked import fork_available
 from registre.plugin import page_files
 from registre.plugin.failure import explain_failure, strict_failure
 from registre.plugin.page_warnings import PageWarnings
@@ -188,9 +188,8 @@ class RegistrePlugin(BasePlugin[RegistreOptions]):
         if self.last_page is None or self.build is None:
             return
         page, self.last_page = self.last_page, None
-        # Written: MkDocs needs no more of its text (100,000 acts would otherwise stay in memory).
-        page.markdown, page.content = "", ""
-        page.file.content_string = ""
+        # Written: MkDocs needs no more of its HTML (its Markdown went once converted, on_page_content).
+        page.content = ""
         self.build.page_written(page.file.src_uri, Path(page.file.abs_dest_path))
 
     @event_priority(-100)  # last: after the other plugins have written their files into the staging folder
